@@ -1,0 +1,73 @@
+"""Settings from the environment, in one place.
+
+Every setting is an environment variable of the same name; create_app() also accepts a
+mapping with those names (tests pass one). The README's configuration table lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+STORAGE_BACKENDS = ("sqlite", "dynamodb", "memory")
+
+
+class ConfigError(ValueError):
+    """A setting has a value we cannot use; the message names it."""
+
+
+def _flag(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be one of {sorted(TRUE_WORDS | FALSE_WORDS)}, got {raw!r}")
+
+
+@dataclass(frozen=True)
+class Config:
+    skill_ids: tuple[str, ...] = ()
+    verify_requests: bool = True
+    storage_backend: str = "sqlite"
+    sqlite_path: str = "data/stretches.sqlite3"
+    dynamodb_table: str = "back-stretches"
+    dynamodb_region: str | None = None
+    dynamodb_endpoint_url: str | None = None
+    dynamodb_create_table: bool = False
+    log_level: str = "INFO"
+    max_body_bytes: int = 128 * 1024
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, object]) -> "Config":
+        def get(name: str, default: str | None = None) -> str | None:
+            value = env.get(name)
+            if value is None or (isinstance(value, str) and value.strip() == ""):
+                return default
+            return str(value) if not isinstance(value, (list, tuple)) else ",".join(map(str, value))
+
+        backend = (get("STORAGE_BACKEND", "sqlite") or "sqlite").lower()
+        if backend not in STORAGE_BACKENDS:
+            raise ConfigError(f"STORAGE_BACKEND must be one of {STORAGE_BACKENDS}, got {backend!r}")
+        level = (get("LOG_LEVEL", "INFO") or "INFO").upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigError(f"LOG_LEVEL must be a logging level name, got {level!r}")
+        ids = tuple(s.strip() for s in (get("ALEXA_SKILL_IDS", "") or "").split(",") if s.strip())
+        return cls(
+            skill_ids=ids,
+            verify_requests=_flag("ALEXA_VERIFY_REQUESTS", get("ALEXA_VERIFY_REQUESTS", "on") or "on"),
+            storage_backend=backend,
+            sqlite_path=get("SQLITE_PATH", cls.sqlite_path) or cls.sqlite_path,
+            dynamodb_table=get("DYNAMODB_TABLE", cls.dynamodb_table) or cls.dynamodb_table,
+            dynamodb_region=get("AWS_REGION") or get("AWS_DEFAULT_REGION"),
+            dynamodb_endpoint_url=get("DYNAMODB_ENDPOINT_URL"),
+            dynamodb_create_table=_flag("DYNAMODB_CREATE_TABLE", get("DYNAMODB_CREATE_TABLE", "off") or "off"),
+            log_level=level,
+        )
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        return cls.from_mapping(os.environ)
