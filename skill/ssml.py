@@ -11,7 +11,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping, Union
+from typing import Callable, Iterable, Iterator, Mapping, Union
 
 from skill import voice
 from skill.timeline import Silence, Speech, Timeline
@@ -40,6 +40,7 @@ MIN_BREAK_MS = 50
 _AMAZON_NS = "urn:alexa:ssml"
 _SSML_NS = "http://www.w3.org/2001/10/synthesis"  # harmless if someone declares it
 _XML_NS = "http://www.w3.org/XML/1998/namespace"
+_AMAZON_DECLARATION = re.compile(r"""\sxmlns:amazon\s*=\s*("[^"]*"|'[^']*')""")
 
 Part = Union[str, Timeline, Silence, Speech]
 
@@ -143,7 +144,10 @@ _DECIBELS = re.compile(r"^[+-]\d+(?:\.\d+)?dB$")
 _LANG = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 
 
-def _one_of(*values: str):
+Check = Callable[[str], Union[str, None]]  # value -> problem, or None when fine
+
+
+def _one_of(*values: str) -> Check:
     def check(value: str) -> str | None:
         return None if value in values else f"must be one of {', '.join(values)}"
 
@@ -193,7 +197,7 @@ def _lang(value: str) -> str | None:
 
 
 # tag -> {attribute: checker}, and which attributes are required. From the SSML reference.
-_TAGS: dict[str, dict[str, object]] = {
+_TAGS: dict[str, dict[str, Check]] = {
     "speak": {},
     "break": {
         "time": _break_time,
@@ -201,7 +205,13 @@ _TAGS: dict[str, dict[str, object]] = {
     },
     "prosody": {"rate": _rate, "pitch": _pitch, "volume": _volume},
     "emphasis": {"level": _one_of("strong", "moderate", "reduced")},
-    "say-as": {"interpret-as": _non_empty, "format": _non_empty},
+    "say-as": {
+        "interpret-as": _one_of(
+            "characters", "spell-out", "cardinal", "number", "ordinal", "digits", "fraction",
+            "unit", "date", "time", "telephone", "address", "interjection", "expletive",
+        ),
+        "format": _non_empty,
+    },
     "sub": {"alias": _non_empty},
     "w": {"role": _one_of("amazon:VB", "amazon:VBD", "amazon:NN", "amazon:SENSE_1")},
     "phoneme": {"alphabet": _one_of("ipa", "x-sampa"), "ph": _non_empty},
@@ -263,6 +273,8 @@ def parse(ssml: str) -> ET.Element:
     text = _full(ssml)
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         raise SSMLError("DOCTYPE and entity declarations are not SSML")
+    # a document that declares the prefix itself gets ours instead, so names come out alike
+    text = _AMAZON_DECLARATION.sub("", text)
     envelope = f'<envelope xmlns:amazon="{_AMAZON_NS}">{text}</envelope>'
     try:
         root = ET.fromstring(envelope)
@@ -309,7 +321,7 @@ def validate(
         for attr, value in element.attrib.items():
             if attr not in allowed:
                 raise SSMLError(f"<{tag}> does not take the attribute {attr!r}")
-            problem = allowed[attr](value)  # type: ignore[operator]
+            problem = allowed[attr](value)
             if problem:
                 raise SSMLError(f'<{tag} {attr}="{value}"> {problem}')
         for attr in _REQUIRED.get(tag, ()):
