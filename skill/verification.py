@@ -287,6 +287,9 @@ class RequestVerifier:
     ) -> None:
         self.skill_ids: frozenset[str] = frozenset(skill_ids)
         roots = list(certifi_roots()) if trust_roots is None else list(trust_roots)
+        if not roots:
+            # Fail at start-up, not on the first request: nothing could ever be verified.
+            raise ValueError("trust_roots is empty: no request could ever be verified")
         self._store = x509v.Store(roots)
         self._fetch_chain = fetch_chain or download_chain
         self._clock = clock or _utc_now

@@ -1,0 +1,419 @@
+"""RequestVerifier: one genuine request passes; each kind of forgery is refused for its reason."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import urllib.error
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from skill.verification import (
+    CHAIN_MAX_BYTES,
+    RequestVerifier,
+    VerificationError,
+    certifi_roots,
+    download_chain,
+    validate_chain,
+)
+from tests.alexa_ca import IMPORTED_AT, SKILL_ID, AlexaTestCA, make_verifier, other_rsa_key
+from tests.envelopes import launch_request, skill_disabled_event
+
+NOW = IMPORTED_AT
+OTHER_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-0000000000ff"
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def encode(envelope: dict) -> bytes:
+    return json.dumps(envelope).encode()
+
+
+def launch_body(at: datetime = NOW, **overrides) -> bytes:
+    return encode(launch_request(timestamp=at, **overrides))
+
+
+@pytest.fixture
+def ca() -> AlexaTestCA:
+    return AlexaTestCA()
+
+
+@pytest.fixture
+def verifier(ca: AlexaTestCA) -> RequestVerifier:
+    return make_verifier(ca, clock=lambda: NOW)
+
+
+def refusal(verifier: RequestVerifier, headers: dict[str, str], body: bytes) -> str:
+    with pytest.raises(VerificationError) as caught:
+        verifier.verify(headers, body)
+    return str(caught.value)
+
+
+def test_genuine_request_passes(ca: AlexaTestCA, verifier: RequestVerifier) -> None:
+    body = launch_body()
+    verifier.verify(ca.sign(body), body)
+    assert ca.fetched == [ca.cert_url]
+
+
+def test_header_names_are_case_insensitive_even_in_a_plain_dict(ca, verifier) -> None:
+    body = launch_body()
+    headers = {name.lower(): value for name, value in ca.sign(body).items()}
+    verifier.verify(headers, body)
+
+
+def test_skill_ids_attribute_is_exposed(ca) -> None:
+    assert make_verifier(ca, skill_ids=(SKILL_ID, SKILL_ID)).skill_ids == {SKILL_ID}
+
+
+def test_empty_trust_roots_fail_at_construction() -> None:
+    with pytest.raises(ValueError, match="trust_roots is empty"):
+        RequestVerifier([SKILL_ID], trust_roots=[])
+
+
+# --- SignatureCertChainUrl rules ---------------------------------------------------------
+
+URL_CASES = [
+    ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "certificate URL scheme is not https"),
+    ("https://notamazon.com/echo.api/echo-api-cert.pem", "certificate URL host is not s3.amazonaws.com"),
+    ("https://s3.amazonaws.com.evil.example/echo.api/c.pem", "certificate URL host is not s3.amazonaws.com"),
+    ("https://s3.amazonaws.com@evil.example/echo.api/c.pem", "certificate URL host is not s3.amazonaws.com"),
+    ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem", "certificate URL port is not 443"),
+    ("https://s3.amazonaws.com:https/echo.api/c.pem", "certificate URL is malformed"),
+    ("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
+    ("https://s3.amazonaws.com/echo.api/../foo/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
+    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
+    ("https://s3.amazonaws.com//echo.api/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
+    ("https://s3.amazonaws.com/echo.api", "certificate URL path does not start with /echo.api/"),
+]
+
+
+@pytest.mark.parametrize("url, reason", URL_CASES)
+def test_bad_cert_url_is_refused_before_any_download(ca: AlexaTestCA, url, reason) -> None:
+    forged = ca.variant(cert_url=url)
+    body = launch_body()
+    assert refusal(make_verifier(forged, clock=lambda: NOW), forged.sign(body), body) == reason
+    assert forged.fetched == []
+
+
+@pytest.mark.parametrize("url, downloaded", [
+    ("https://S3.AmazonAWS.COM/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+    ("HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+    ("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+    ("https://s3.amazonaws.com/invalid/../echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+    ("https://s3.amazonaws.com/echo.api/./sub/../echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+])
+def test_equivalent_cert_urls_pass_and_the_checked_form_is_downloaded(ca, url, downloaded) -> None:
+    accepted = ca.variant(cert_url=url)
+    body = launch_body()
+    make_verifier(accepted, clock=lambda: NOW).verify(accepted.sign(body), body)
+    assert accepted.fetched == [downloaded]
+
+
+# --- Headers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("drop, reason", [
+    ("SignatureCertChainUrl", "SignatureCertChainUrl header missing"),
+    ("Signature-256", "Signature-256 header missing"),
+])
+def test_missing_header_is_refused(ca, verifier, drop, reason) -> None:
+    body = launch_body()
+    headers = ca.sign(body)
+    del headers[drop]
+    assert refusal(verifier, headers, body) == reason
+
+
+def test_only_the_legacy_sha1_signature_header_is_not_enough(ca, verifier) -> None:
+    body = launch_body()
+    headers = ca.sign(body, algorithm=hashes.SHA1())
+    headers["Signature"] = headers.pop("Signature-256")
+    assert refusal(verifier, headers, body) == "Signature-256 header missing"
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_empty_signature_is_refused(ca, verifier, value) -> None:
+    body = launch_body()
+    headers = ca.sign(body) | {"Signature-256": value}
+    assert refusal(verifier, headers, body) == "Signature-256 header missing"
+
+
+@pytest.mark.parametrize("value", ["not base64!", "QUJD=x", "%%%%"])
+def test_signature_that_is_not_base64_is_refused(ca, verifier, value) -> None:
+    body = launch_body()
+    headers = ca.sign(body) | {"Signature-256": value}
+    assert refusal(verifier, headers, body) == "signature is not valid base64"
+
+
+# --- Certificate chain -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make_forgery, reason", [
+    (lambda ca: ca.expired(NOW), "signing certificate has expired"),
+    (lambda ca: ca.not_yet_valid(NOW), "signing certificate is not yet valid"),
+    (lambda ca: ca.variant(dns_names=("evil.example.com",)), "signing certificate is not for echo-api.amazon.com"),
+    (lambda ca: ca.variant(dns_names=("echo-api.amazon.com.evil.example",)), "signing certificate is not for echo-api.amazon.com"),
+    (lambda ca: ca.variant(issuer_label="look-alike"), "certificate chain does not lead to a trusted root"),
+    (lambda ca: ca.variant(include_intermediate=False), "certificate chain does not lead to a trusted root"),
+], ids=["expired", "not-yet-valid", "wrong-san", "san-suffix", "untrusted-root", "no-intermediate"])
+def test_bad_chain_is_refused(ca: AlexaTestCA, make_forgery, reason) -> None:
+    forged = make_forgery(ca)
+    body = launch_body()
+    # The verifier trusts the genuine test root; the forgery signs with the leaf it serves.
+    assert refusal(make_verifier(ca, clock=lambda: NOW, fetch_chain=forged.fetch_chain),
+                   forged.sign(body), body) == reason
+
+
+@pytest.mark.parametrize("served", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
+def test_garbage_chain_is_refused(ca, served) -> None:
+    body = launch_body()
+    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=lambda url: served)
+    assert refusal(verifier, ca.sign(body), body) == "certificate chain is not valid PEM"
+
+
+@pytest.mark.parametrize("failure", [
+    urllib.error.URLError("connection refused"),
+    TimeoutError("timed out"),
+    ValueError("certificate chain larger than 65536 bytes"),
+])
+def test_chain_download_failure_is_refused_and_not_cached(ca, failure) -> None:
+    calls: list[str] = []
+
+    def flaky(url: str) -> bytes:
+        calls.append(url)
+        if len(calls) == 1:
+            raise failure
+        return ca.chain_pem
+
+    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=flaky)
+    body = launch_body()
+    assert refusal(verifier, ca.sign(body), body) == "could not download certificate chain"
+    verifier.verify(ca.sign(body), body)
+    assert len(calls) == 2
+
+
+def test_chain_is_downloaded_once_per_url(ca, verifier) -> None:
+    for _ in range(2):
+        body = launch_body()
+        verifier.verify(ca.sign(body), body)
+    assert ca.fetched == [ca.cert_url]
+
+
+def test_chain_is_downloaded_again_once_the_cached_leaf_expires(ca) -> None:
+    old = ca.variant(not_before=NOW - timedelta(days=1), not_after=NOW + timedelta(minutes=10))
+    renewed = ca.variant(not_before=NOW, not_after=NOW + timedelta(days=90))
+    served = [old, renewed]
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        fetched.append(url)
+        return served[len(fetched) - 1].chain_pem
+
+    clock = [NOW]
+    verifier = make_verifier(ca, clock=lambda: clock[0], fetch_chain=fetch)
+    for at in (NOW, NOW + timedelta(minutes=9), NOW + timedelta(minutes=11)):
+        clock[0] = at
+        body = launch_body(at)
+        verifier.verify(ca.sign(body), body)
+    assert len(fetched) == 2
+
+
+# --- Signature ---------------------------------------------------------------------------
+
+
+def test_tampered_body_is_refused(ca, verifier) -> None:
+    body = launch_body()
+    headers = ca.sign(body)
+    tampered = body.replace(SKILL_ID.encode(), OTHER_SKILL_ID.encode())
+    assert refusal(verifier, headers, tampered) == "signature does not match body"
+
+
+def test_reserialised_body_is_refused(ca, verifier) -> None:
+    # Same JSON, different bytes: the signature covers the raw body, not its meaning.
+    envelope = launch_request(timestamp=NOW)
+    headers = ca.sign(encode(envelope))
+    assert refusal(verifier, headers, json.dumps(envelope, indent=1).encode()) == "signature does not match body"
+
+
+def test_signature_by_another_key_is_refused(ca, verifier) -> None:
+    body = launch_body()
+    assert refusal(verifier, ca.sign(body, key=other_rsa_key()), body) == "signature does not match body"
+
+
+def test_sha1_signature_is_refused(ca, verifier) -> None:
+    body = launch_body()
+    assert refusal(verifier, ca.sign(body, algorithm=hashes.SHA1()), body) == "signature does not match body"
+
+
+def test_random_bytes_as_signature_are_refused(ca, verifier) -> None:
+    body = launch_body()
+    headers = ca.sign(body) | {"Signature-256": base64.b64encode(bytes(range(256))).decode()}
+    assert refusal(verifier, headers, body) == "signature does not match body"
+
+
+# --- Body: JSON, timestamp, application id -----------------------------------------------
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"{not json", "request body is not valid JSON"),
+    (b"\xff\xfe", "request body is not valid JSON"),
+    (b"[]", "request body has no request object"),
+    (json.dumps({"version": "1.0", "request": {"type": "LaunchRequest"}}).encode(), "request timestamp missing"),
+    (json.dumps({"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}}).encode(),
+     "request timestamp is not ISO 8601"),
+])
+def test_signed_but_malformed_body_is_refused(ca, verifier, body, reason) -> None:
+    assert refusal(verifier, ca.sign(body), body) == reason
+
+
+@pytest.mark.parametrize("offset_s", [-150, -149, 0, 149, 150])
+def test_timestamp_within_150_seconds_passes(ca, verifier, offset_s) -> None:
+    body = launch_body(NOW + timedelta(seconds=offset_s))
+    verifier.verify(ca.sign(body), body)
+
+
+@pytest.mark.parametrize("offset_s, reason", [
+    (-151, "request timestamp too old"),
+    (151, "request timestamp is in the future"),
+    (-86400, "request timestamp too old"),
+])
+def test_timestamp_outside_150_seconds_is_refused(ca, verifier, offset_s, reason) -> None:
+    body = launch_body(NOW + timedelta(seconds=offset_s))
+    assert refusal(verifier, ca.sign(body), body) == reason
+
+
+def test_skill_event_may_be_an_hour_old(ca, verifier) -> None:
+    body = encode(skill_disabled_event(timestamp=NOW - timedelta(seconds=3000)))
+    verifier.verify(ca.sign(body), body)
+
+
+def test_skill_event_older_than_an_hour_is_refused(ca, verifier) -> None:
+    body = encode(skill_disabled_event(timestamp=NOW - timedelta(seconds=3601)))
+    assert refusal(verifier, ca.sign(body), body) == "request timestamp too old"
+
+
+def test_wrong_application_id_is_refused(ca, verifier) -> None:
+    body = launch_body(application_id=OTHER_SKILL_ID)
+    assert refusal(verifier, ca.sign(body), body) == "application id is not this skill"
+
+
+def test_session_application_id_is_used_when_context_has_none(ca, verifier) -> None:
+    for app_id, passes in ((SKILL_ID, True), (OTHER_SKILL_ID, False)):
+        envelope = launch_request(timestamp=NOW, application_id=app_id)
+        del envelope["context"]["System"]["application"]
+        body = encode(envelope)
+        if passes:
+            verifier.verify(ca.sign(body), body)
+        else:
+            assert refusal(verifier, ca.sign(body), body) == "application id is not this skill"
+
+
+def test_missing_application_id_is_refused(ca, verifier) -> None:
+    envelope = launch_request(timestamp=NOW, with_session=False)
+    del envelope["context"]["System"]["application"]
+    body = encode(envelope)
+    assert refusal(verifier, ca.sign(body), body) == "application id missing"
+
+
+def test_empty_skill_ids_accept_any_application_id(ca) -> None:
+    verifier = make_verifier(ca, skill_ids=(), clock=lambda: NOW)
+    body = launch_body(application_id=OTHER_SKILL_ID)
+    verifier.verify(ca.sign(body), body)
+
+
+def test_several_skill_ids_accept_each(ca) -> None:
+    verifier = make_verifier(ca, skill_ids=(SKILL_ID, OTHER_SKILL_ID), clock=lambda: NOW)
+    for app_id in (SKILL_ID, OTHER_SKILL_ID):
+        body = launch_body(application_id=app_id)
+        verifier.verify(ca.sign(body), body)
+
+
+# --- Default download (loopback only) -----------------------------------------------------
+
+
+@pytest.fixture
+def loopback() -> Iterator[tuple[str, dict[str, bytes]]]:
+    routes: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            data = routes.get(self.path)
+            self.send_response(200 if data is not None else 404)
+            self.end_headers()
+            self.wfile.write(data or b"")
+
+        def log_message(self, *args) -> None:  # keep test output clean
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", routes
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_download_chain_returns_the_served_bytes(ca, loopback) -> None:
+    base, routes = loopback
+    routes["/echo.api/chain.pem"] = ca.chain_pem
+    assert download_chain(base + "/echo.api/chain.pem") == ca.chain_pem
+
+
+def test_download_chain_caps_the_size(loopback) -> None:
+    base, routes = loopback
+    routes["/big.pem"] = b"x" * (CHAIN_MAX_BYTES + 1)
+    with pytest.raises(ValueError, match="larger than"):
+        download_chain(base + "/big.pem")
+
+
+def test_download_chain_http_error_is_an_oserror(loopback) -> None:
+    base, _ = loopback
+    with pytest.raises(OSError):
+        download_chain(base + "/missing.pem")
+
+
+# --- Amazon's real chains ----------------------------------------------------------------
+
+
+def real_chain(name: str) -> bytes:
+    if not FIXTURES.is_dir():
+        pytest.skip(f"real Amazon chains not found at {FIXTURES} (shared/ is not next to the repo)")
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.mark.parametrize("name, inside, after", [
+    ("amazon-echo-api-cert-12.pem", "2023-08-04T11:59:59", "2023-12-24T23:59:59"),
+    ("amazon-echo-api-cert-eu-2026.pem", "2026-11-03T23:59:59", "2027-02-11T23:59:59"),
+])
+def test_real_amazon_chain_validates_only_while_the_leaf_is_valid(name, inside, after) -> None:
+    pem = real_chain(name)
+    leaf = validate_chain(pem, trust_roots=certifi_roots(), now=utc(inside))
+    assert leaf.subject.rfc4514_string() == "CN=echo-api.amazon.com"
+    with pytest.raises(VerificationError, match="signing certificate has expired"):
+        validate_chain(pem, trust_roots=certifi_roots(), now=utc(after))
+
+
+def test_real_amazon_chain_with_default_roots_fails_only_at_the_signature() -> None:
+    pem = real_chain("amazon-echo-api-cert-eu-2026.pem")
+    at = utc("2026-11-03T23:59:59")
+    verifier = RequestVerifier([SKILL_ID], fetch_chain=lambda url: pem, clock=lambda: at)
+    body = launch_body(at)
+    headers = {
+        "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/echo-api-cert-13.pem",
+        # Any well-formed RSA signature: we do not hold Amazon's key.
+        "Signature-256": base64.b64encode(
+            other_rsa_key().sign(body, padding.PKCS1v15(), hashes.SHA256())
+        ).decode(),
+    }
+    assert refusal(verifier, headers, body) == "signature does not match body"
