@@ -98,6 +98,15 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
             conn.close()
         self._local.conn = None
 
+    # Picklable (for multiprocessing's spawn): connections stay behind, each process
+    # opens its own anyway.
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_local"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
     # -- internals --------------------------------------------------------------------
 
     def _connection(self) -> sqlite3.Connection:
