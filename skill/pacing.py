@@ -1,0 +1,205 @@
+"""Exercise + settings -> Timeline: how long every breath, rep and hold lasts, and what
+is said when. Pure: no Flask, no ask-sdk; skill.ssml turns the Timeline into markup.
+
+The one rule: a cue's speaking time counts toward its phase, so the silence after it is
+the phase's target minus the estimate (never below FLOOR_S). An exercise is
+
+    setup     its lines, then settle_s of silence to get into position
+    movement  breaths or reps (each phase per PHASE_SECONDS, with spoken counts), or one
+              hold of the dose length, cued at least every ~10 s
+    closing   its closing line
+
+Pace (PHASE_SECONDS): normal breathing is 4 s in and 6 s out, about six breaths a
+minute, the slow paced breathing DESIGN.md cites (Frontiers in Public Health 2017);
+slower is 5/7 (5 a minute), faster 3/4 (about 8.5 a minute), both keeping the longer
+out-breath. Rep phases stretch and shrink with the same steps. Dose picks within the
+source's range: short = min, full = max, standard = the midpoint (half rounds up).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+from skill import voice
+from skill.content import CONTENT, Content, Exercise
+from skill.timeline import Phase, Segment, Silence, Speech, Timeline
+
+PACES = ("slower", "normal", "faster")
+DOSES = ("short", "standard", "full")
+
+# Seconds per phase kind, per pace. The rep "hold" is the source's "a few seconds".
+PHASE_SECONDS: Mapping[str, Mapping[str, float]] = {
+    "slower": {"inhale": 5, "exhale": 7, "squeeze": 3, "hold": 5, "release": 4,
+               "slide_up": 5, "slide_down": 5},
+    "normal": {"inhale": 4, "exhale": 6, "squeeze": 2.5, "hold": 4, "release": 3,
+               "slide_up": 4, "slide_down": 4},
+    "faster": {"inhale": 3, "exhale": 4, "squeeze": 2.5, "hold": 3, "release": 2,
+               "slide_up": 3, "slide_down": 3},
+}
+
+FLOOR_S = 0.5  # shortest silence after a cue: room to start moving before the next word
+# Holds: DESIGN.md asks for a cue at least every 10-12 s. Silences between hold cues stay
+# at or under HOLD_GAP_S so that, with a cue's own few seconds, the next one starts
+# within 12 s; always under voice.MAX_BREAK_S too.
+HOLD_GAP_S = 8.0
+TRANSITION_BEAT_S = 1.0  # after a count between breaths ("that's four, four more")
+LAST_FEW_S = 5.0  # "last few seconds" is said this long before the release cue
+# Speaking estimate: words at voice.WORDS_PER_SECOND (150 wpm at the calm prosody, 2.25
+# words/s), plus a short pause at each comma or full stop that has more words after it
+# (the voice breathes there; the final stop runs into the silence that follows).
+PUNCTUATION_PAUSE_S = 0.2
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
+_INNER_PAUSE = re.compile(r"[,.;:!?\u2014](?=.*[A-Za-z0-9])", re.S)
+
+
+@dataclass(frozen=True)
+class Settings:
+    pace: str = "normal"
+    dose: str = "standard"
+
+    def __post_init__(self) -> None:
+        if self.pace not in PACES:
+            raise ValueError(f"pace must be one of {', '.join(PACES)}, not {self.pace!r}")
+        if self.dose not in DOSES:
+            raise ValueError(f"dose must be one of {', '.join(DOSES)}, not {self.dose!r}")
+
+
+def speaking_seconds(text: str) -> float:
+    """Estimated seconds to say `text` (the one estimate; see PUNCTUATION_PAUSE_S).
+    Hyphenated words count as two ("cat-cow"); contractions as one ("don't")."""
+    words = len(_WORD.findall(text))
+    pauses = len(_INNER_PAUSE.findall(text)) if words else 0
+    return words / voice.WORDS_PER_SECOND + pauses * PUNCTUATION_PAUSE_S
+
+
+def dose_amount(exercise: Exercise, dose: str) -> int:
+    """Breaths, reps or seconds for this dose setting, always within the source's range."""
+    lo, hi = exercise.dose.min, exercise.dose.max
+    if dose == "short":
+        return lo
+    if dose == "full":
+        return hi
+    if dose == "standard":
+        return math.floor((lo + hi) / 2 + 0.5)
+    raise ValueError(f"dose must be one of {', '.join(DOSES)}, not {dose!r}")
+
+
+def _speech(text: str) -> Speech:
+    return Speech(text, speaking_seconds(text))
+
+
+def _sentence(text: str) -> str:
+    """Capitalise each sentence: counts are filled in lower case ("that's four. four more")."""
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def _pick(pool: tuple[str, ...], i: int) -> str:
+    """Rotation, not chance: the same settings always sound the same."""
+    return pool[i % len(pool)]
+
+
+def _timed(kind: str, target: float, texts: list[str]) -> Phase:
+    """A phase of `target` seconds: the cues, then whatever time is left as silence."""
+    spoken = [_speech(t) for t in texts]
+    rest = max(FLOOR_S, target - sum(s.seconds for s in spoken))
+    return Phase(kind, target, (*spoken, Silence(round(rest, 2))))
+
+
+def _spoken(kind: str, texts: list[str]) -> Phase:
+    spoken = tuple(_speech(t) for t in texts)
+    return Phase(kind, sum(s.seconds for s in spoken), spoken)
+
+
+def _count_line(text: str) -> Phase:
+    """A count between breaths, then a beat so it lands before the next cue."""
+    return _timed("transition", speaking_seconds(text) + TRANSITION_BEAT_S, [text])
+
+
+def _setup(exercise: Exercise) -> Phase:
+    spoken = tuple(_speech(t) for t in exercise.setup)
+    target = sum(s.seconds for s in spoken) + exercise.settle_s
+    return Phase("setup", target, (*spoken, Silence(exercise.settle_s)))
+
+
+def _breaths(exercise: Exercise, n: int, timing: Mapping[str, float], words: Content) -> list[Phase]:
+    cues = exercise.cues
+    halfway = n // 2
+    phases: list[Phase] = []
+    for i in range(n):
+        # counts sit between breaths, halfway and before the last, not inside a breath
+        if i == halfway and 1 <= halfway and n - halfway >= 2:
+            line = _pick(cues.progress, 0).format(
+                done=words.number_word(halfway), left=words.number_word(n - halfway)
+            )
+            phases.append(_count_line(_sentence(line)))
+        elif i == n - 1 and n > 1:
+            phases.append(_count_line(_sentence(_pick(cues.last, 0))))
+        for step in exercise.phases:
+            phases.append(_timed(step.kind, timing[step.kind], [_pick(step.cues, i)]))
+    return phases
+
+
+def _reps(exercise: Exercise, n: int, timing: Mapping[str, float], words: Content) -> list[Phase]:
+    cues = exercise.cues
+    phases: list[Phase] = []
+    for i in range(n):
+        last = i == n - 1 and n > 1
+        count = _pick(cues.last, 0) if last else _pick(cues.count, i).format(count=words.number_word(i + 1))
+        for j, step in enumerate(exercise.phases):
+            texts = [_sentence(count)] if j == 0 else []
+            texts.append(_sentence(_pick(step.cues, i)))
+            phases.append(_timed(step.kind, timing[step.kind], texts))
+    return phases
+
+
+def _hold(exercise: Exercise, seconds: float) -> Phase:
+    """opening cue, then k middle cues evenly spaced (breathing reminders, the one nearest
+    the middle saying "halfway"), "last few seconds", LAST_FEW_S, the release cue. k is the
+    smallest that keeps every gap within HOLD_GAP_S."""
+    cues = exercise.cues
+    opening = _speech(exercise.phases[0].cues[0])
+    last_few, release = _speech(cues.last_few[0]), _speech(cues.release[0])
+    budget = seconds - opening.seconds - last_few.seconds - LAST_FEW_S - release.seconds
+    k = 0
+    while True:
+        middle = [_speech(_pick(cues.breathing, j)) for j in range(k)]
+        gap = (budget - sum(m.seconds for m in middle)) / (k + 1)
+        if k:
+            # "halfway" replaces the reminder whose start lies nearest the hold's middle
+            starts = [opening.seconds + (j + 1) * gap + sum(m.seconds for m in middle[:j])
+                      for j in range(k)]
+            nearest = min(range(k), key=lambda j: abs(starts[j] - seconds / 2))
+            middle[nearest] = _speech(cues.halfway[0])
+            gap = (budget - sum(m.seconds for m in middle)) / (k + 1)
+        if gap <= HOLD_GAP_S:
+            break
+        k += 1
+    gap = round(max(FLOOR_S, gap), 2)
+    segments: list[Segment] = [opening]
+    for cue in middle:
+        segments += [Silence(gap), cue]
+    segments += [Silence(gap), last_few, Silence(LAST_FEW_S), release]
+    return Phase(exercise.phases[0].kind, float(seconds), tuple(segments))
+
+
+def plan(exercise: Exercise, settings: Settings = Settings(), *, content: Content = CONTENT) -> Timeline:
+    """The full paced timeline of one exercise, setup to closing."""
+    n = dose_amount(exercise, settings.dose)
+    timing = PHASE_SECONDS[settings.pace]
+    if exercise.dose.unit == "breaths":
+        movement = _breaths(exercise, n, timing, content)
+    elif exercise.dose.unit == "reps":
+        movement = _reps(exercise, n, timing, content)
+    else:
+        movement = [_hold(exercise, n)]
+    phases = (_setup(exercise), *movement, _spoken("closing", [exercise.closing]))
+    return Timeline(exercise.id, phases)
+
+
+def routine_seconds(settings: Settings = Settings(), *, content: Content = CONTENT) -> float:
+    """Planned length of the whole routine: all exercises in order, back to back."""
+    return sum(plan(ex, settings, content=content).planned_s for ex in content.exercises)
