@@ -1,0 +1,81 @@
+"""ask-sdk request handlers, registered in one ordered list: specific before general,
+safety first. Each handler is thin; decisions live in skill.coach."""
+
+from __future__ import annotations
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import Skill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.handlers.answers import (
+    AdjustIntentHandler,
+    AnswerIntentHandler,
+    DeleteDataIntentHandler,
+    FallbackIntentHandler,
+    UnknownIntentHandler,
+)
+from skill.handlers.base import IntentHandler
+from skill.handlers.lifecycle import (
+    CatchAllExceptionHandler,
+    LaunchRequestHandler,
+    ProfileLoadInterceptor,
+    ProfileSaveInterceptor,
+    SessionEndedRequestHandler,
+    SkillDisabledEventHandler,
+    UnhandledRequestHandler,
+)
+from skill.handlers.navigation import (
+    ExerciseIntentHandler,
+    NextIntentHandler,
+    NoIntentHandler,
+    PauseIntentHandler,
+    PreviousIntentHandler,
+    RepeatIntentHandler,
+    ResumeIntentHandler,
+    SkipIntentHandler,
+    StartOverIntentHandler,
+    StartRoutineIntentHandler,
+    StopIntentHandler,
+    YesIntentHandler,
+)
+from skill.handlers.safety import SymptomIntentHandler
+
+REQUEST_HANDLERS = (
+    SymptomIntentHandler,
+    SkillDisabledEventHandler,
+    SessionEndedRequestHandler,
+    LaunchRequestHandler,
+    StartRoutineIntentHandler,
+    ExerciseIntentHandler,
+    NextIntentHandler,
+    SkipIntentHandler,
+    PreviousIntentHandler,
+    RepeatIntentHandler,
+    StartOverIntentHandler,
+    ResumeIntentHandler,
+    YesIntentHandler,
+    NoIntentHandler,
+    PauseIntentHandler,
+    StopIntentHandler,
+    AnswerIntentHandler,
+    AdjustIntentHandler,
+    DeleteDataIntentHandler,
+    FallbackIntentHandler,
+    UnknownIntentHandler,
+    UnhandledRequestHandler,
+)
+
+HANDLED_INTENTS = frozenset(
+    name for cls in REQUEST_HANDLERS if issubclass(cls, IntentHandler) for name in cls.intents
+)
+
+
+def build_skill(persistence: AbstractPersistenceAdapter, *, skill_id: str | None = None) -> Skill:
+    builder = CustomSkillBuilder(persistence_adapter=persistence)
+    builder.skill_id = skill_id
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler())
+    builder.add_exception_handler(CatchAllExceptionHandler())
+    builder.add_global_request_interceptor(ProfileLoadInterceptor())
+    builder.add_global_response_interceptor(ProfileSaveInterceptor())
+    return builder.create()
