@@ -300,6 +300,8 @@ class RequestVerifier:
         url = check_cert_url(header(headers, CERT_URL_HEADER))
         signature = decode_signature(header(headers, SIGNATURE_HEADER))
         now = self._clock()
+        if now.tzinfo is None:  # a naive clock is read as UTC rather than crashing comparisons
+            now = now.replace(tzinfo=timezone.utc)
         chain = self._chain(url, now)
         _validate(chain, self._store, now)
         check_signature(chain.leaf, signature, body)

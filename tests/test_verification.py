@@ -71,6 +71,12 @@ def test_header_names_are_case_insensitive_even_in_a_plain_dict(ca, verifier) ->
     verifier.verify(headers, body)
 
 
+def test_naive_clock_is_read_as_utc(ca) -> None:
+    verifier = make_verifier(ca, clock=lambda: NOW.replace(tzinfo=None))
+    body = launch_body()
+    verifier.verify(ca.sign(body), body)
+
+
 def test_skill_ids_attribute_is_exposed(ca) -> None:
     assert make_verifier(ca, skill_ids=(SKILL_ID, SKILL_ID)).skill_ids == {SKILL_ID}
 
