@@ -4,7 +4,7 @@ safety first. Each handler is thin; decisions live in skill.coach."""
 from __future__ import annotations
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.skill import Skill
+from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.handlers.answers import (
@@ -70,7 +70,7 @@ HANDLED_INTENTS = frozenset(
 )
 
 
-def build_skill(persistence: AbstractPersistenceAdapter, *, skill_id: str | None = None) -> Skill:
+def build_skill(persistence: AbstractPersistenceAdapter, *, skill_id: str | None = None) -> CustomSkill:
     builder = CustomSkillBuilder(persistence_adapter=persistence)
     builder.skill_id = skill_id
     for handler in REQUEST_HANDLERS:
