@@ -1,0 +1,202 @@
+"""`python -m skill plan [EXERCISE] [--pace P] [--dose D] [--format F] [--audio FILE.wav]`:
+print the paced timeline of one stretch, or of the whole routine when no EXERCISE is
+given. EXERCISE is an id, a name or a synonym ("wall angels", "childs_pose", "cat cow").
+
+--format text (default): per exercise, each phase with planned and target seconds, each
+cue with the mm:ss it starts at (from the start of that exercise's response), silences
+as [4.0 s], a total per exercise and, for the routine, a routine total.
+
+--format json: one object, stable (fields are only ever added):
+    {
+      "settings": {"pace": "normal", "dose": "standard"},
+      "exercises": [
+        {
+          "exercise_id": "cat_cow",
+          "name": "cat-cow",
+          "dose": {"amount": 8, "unit": "breaths"},
+          "planned_s": 116.0,
+          "phases": [
+            {
+              "kind": "setup" | "inhale" | "exhale" | "squeeze" | "hold" | "release"
+                      | "slide_up" | "slide_down" | "transition" | "closing",
+              "target_s": 21.3,
+              "planned_s": 21.3,
+              "segments": [
+                {"kind": "speech", "text": "Come onto...", "seconds": 3.1, "start_s": 0.0},
+                {"kind": "silence", "seconds": 5.0, "start_s": 16.3}
+              ]
+            }
+          ]
+        }
+      ],
+      "total_s": 553.7
+    }
+  start_s counts from the start of that exercise; seconds are rounded to 0.01.
+
+--format ssml: each exercise's full <speak> string (what one response says), one per
+line; exits 1 if any fails skill.ssml.validate.
+
+--audio FILE.wav: also speak the plan with espeak-ng into FILE.wav (the whole routine
+into one file when no EXERCISE is given) and print its measured length next to the
+planned one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from skill.content import CONTENT, Exercise
+from skill.pacing import DOSES, PACES, Settings, dose_amount, plan
+from skill.timeline import Silence, Speech, Timeline
+
+FORMATS = ("text", "json", "ssml")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plan", help="print the paced timeline of a stretch or the routine",
+        description=__doc__.splitlines()[0],
+    )
+    parser.add_argument("exercise", nargs="?", help="id, name or synonym; all five if omitted")
+    parser.add_argument("--pace", choices=PACES, default="normal")
+    parser.add_argument("--dose", choices=DOSES, default="standard")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--audio", metavar="FILE.wav", help="render with espeak-ng and compare")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.exercise is None:
+        exercises = CONTENT.exercises
+    else:
+        found = CONTENT.lookup(args.exercise)
+        if found is None:
+            print(
+                f"unknown exercise {args.exercise!r}; choose one of: {', '.join(CONTENT.ids)}",
+                file=sys.stderr,
+            )
+            return 2
+        exercises = (found,)
+    settings = Settings(args.pace, args.dose)
+    timelines = [(ex, plan(ex, settings)) for ex in exercises]
+    routine = args.exercise is None
+
+    status = 0
+    if args.format == "json":
+        print(json.dumps(as_json(timelines, settings), indent=2))
+    elif args.format == "ssml":
+        status = _print_ssml(timelines)
+    else:
+        print(as_text(timelines, settings, routine=routine))
+    if args.audio:
+        status = _audio(timelines, args.audio) or status
+    return status
+
+
+# --- text -------------------------------------------------------------------------------
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def _unit(exercise: Exercise, settings: Settings) -> str:
+    return f"{dose_amount(exercise, settings.dose)} {exercise.dose.unit}"
+
+
+def as_text(timelines: list[tuple[Exercise, Timeline]], settings: Settings, *, routine: bool) -> str:
+    lines = [f"pace {settings.pace}, dose {settings.dose}"]
+    for ex, timeline in timelines:
+        lines += ["", f"{ex.name} ({ex.id}): {_unit(ex, settings)}"]
+        at = 0.0
+        for phase in timeline.phases:
+            lines.append(
+                f"  {phase.kind:<11} planned {phase.planned_s:5.1f} s   target {phase.target_s:5.1f} s"
+            )
+            for seg in phase.segments:
+                if isinstance(seg, Speech):
+                    lines.append(f"    {clock(at)}  {seg.text}")
+                else:
+                    lines.append(f"           [{seg.seconds:.1f} s]")
+                at += seg.seconds
+        lines.append(f"  total {ex.name}: {clock(timeline.planned_s)} ({timeline.planned_s:.1f} s)")
+    if routine:
+        total = sum(t.planned_s for _, t in timelines)
+        lines += ["", f"routine total: {clock(total)} ({total:.1f} s)"]
+    return "\n".join(lines)
+
+
+# --- json -------------------------------------------------------------------------------
+
+def _segments(timeline_start: float, phase_segments) -> tuple[list[dict[str, Any]], float]:
+    out, at = [], timeline_start
+    for seg in phase_segments:
+        item: dict[str, Any] = {"kind": "speech" if isinstance(seg, Speech) else "silence"}
+        if isinstance(seg, Speech):
+            item["text"] = seg.text
+        item["seconds"] = round(seg.seconds, 2)
+        item["start_s"] = round(at, 2)
+        out.append(item)
+        at += seg.seconds
+    return out, at
+
+
+def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> dict[str, Any]:
+    exercises = []
+    for ex, timeline in timelines:
+        phases, at = [], 0.0
+        for phase in timeline.phases:
+            segments, at = _segments(at, phase.segments)
+            phases.append({
+                "kind": phase.kind,
+                "target_s": round(phase.target_s, 2),
+                "planned_s": round(phase.planned_s, 2),
+                "segments": segments,
+            })
+        exercises.append({
+            "exercise_id": ex.id,
+            "name": ex.name,
+            "dose": {"amount": dose_amount(ex, settings.dose), "unit": ex.dose.unit},
+            "planned_s": round(timeline.planned_s, 2),
+            "phases": phases,
+        })
+    return {
+        "settings": {"pace": settings.pace, "dose": settings.dose},
+        "exercises": exercises,
+        "total_s": round(sum(t.planned_s for _, t in timelines), 2),
+    }
+
+
+# --- ssml and audio ---------------------------------------------------------------------
+
+def _print_ssml(timelines: list[tuple[Exercise, Timeline]]) -> int:
+    from skill import ssml  # imported here: text and json need no renderer
+
+    status = 0
+    for ex, timeline in timelines:
+        full = ssml.speak(ssml.render([timeline]))
+        print(full)
+        try:
+            ssml.validate(full)
+        except ssml.SSMLError as exc:
+            print(f"{ex.id}: invalid SSML: {exc}", file=sys.stderr)
+            status = 1
+    return status
+
+
+def _audio(timelines: list[tuple[Exercise, Timeline]], path: str) -> int:
+    from skill import audio, ssml  # espeak-ng only when asked for
+
+    inner = ssml.render([t for _, t in timelines])
+    planned = sum(t.planned_s for _, t in timelines)
+    try:
+        measured = audio.render_wav(inner, path)
+    except audio.AudioError as exc:
+        print(f"audio: {exc}", file=sys.stderr)
+        return 1
+    drift = (measured - planned) / planned * 100 if planned else 0.0
+    print(f"audio: {path}: measured {measured:.1f} s, planned {planned:.1f} s ({drift:+.1f} %)")
+    return 0
