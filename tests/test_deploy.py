@@ -1,0 +1,423 @@
+"""Deployment artefacts: the ASK CLI project, the manifest, the gunicorn config, the
+container's start command and the files that must agree with one another."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import runpy
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from skill.__main__ import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+MODELS = ROOT / "interaction_model"
+ENDPOINT = "https://example.org/alexa"
+LAUNCH_PHRASES = ("open", "start", "launch", "begin", "load", "run", "talk to", "use")
+# Words Alexa lets sit between "ask <invocation name>" and the utterance.
+CONNECTING_WORDS = ("to", "for", "about", "if", "whether", "that")
+SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-0000000000aa"
+
+
+# --- the ASK CLI project ---------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Run from elsewhere: the command must find its sources from the package, not the CWD.
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "project"
+    assert main(["package", "--out", str(out), "--endpoint", ENDPOINT]) == 0
+    return out
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_package_writes_the_ask_cli_layout(project: Path) -> None:
+    files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
+    models = sorted(f"skill-package/interactionModels/custom/{p.name}" for p in MODELS.glob("*.json"))
+    assert files == sorted(["ask-resources.json", "skill-package/skill.json", *models])
+    assert read_json(project / "ask-resources.json") == {
+        "askcliResourcesVersion": "2020-03-31",
+        "profiles": {"default": {"skillMetadata": {"src": "./skill-package"}}},
+    }
+    for source in MODELS.glob("*.json"):
+        copied = project / "skill-package" / "interactionModels" / "custom" / source.name
+        assert read_json(copied) == read_json(source)
+
+
+def test_packaged_manifest_is_complete(project: Path) -> None:
+    manifest = read_json(project / "skill-package" / "skill.json")["manifest"]
+    assert manifest["manifestVersion"] == "1.0"
+
+    publishing = manifest["publishingInformation"]
+    assert publishing["isAvailableWorldwide"] is False
+    assert publishing["distributionCountries"] == ["US"]
+    assert publishing["category"] == "HEALTH_AND_FITNESS"
+    assert publishing["testingInstructions"].strip()
+    us = publishing["locales"]["en-US"]
+    assert us["name"] == "My Back Stretches"
+    assert us["summary"].strip() and len(us["summary"]) <= 160
+    assert 1 <= len(us["examplePhrases"]) <= 3
+    assert us["keywords"]
+    # Amazon's health-skill policy: the description must carry the disclaimer.
+    description = us["description"].lower()
+    assert "not a substitute for professional medical advice" in description
+    assert "healthcare provider" in description
+
+    privacy = manifest["privacyAndCompliance"]
+    assert {k: privacy[k] for k in (
+        "allowsPurchases", "usesPersonalInfo", "isChildDirected", "isExportCompliant", "containsAds"
+    )} == {
+        "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
+        "isExportCompliant": True, "containsAds": False,
+    }
+    assert privacy["locales"]["en-US"]["privacyPolicyUrl"].startswith("https://")
+
+    assert manifest["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
+    events = manifest["events"]
+    assert events["endpoint"]["uri"] == ENDPOINT
+    assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
+    assert not manifest.get("permissions")
+
+
+def test_certificate_type_option_reaches_both_endpoints(tmp_path: Path) -> None:
+    out = tmp_path / "p"
+    assert main(["package", "--out", str(out), "--endpoint", ENDPOINT, "--certificate-type", "Wildcard"]) == 0
+    manifest = read_json(out / "skill-package" / "skill.json")["manifest"]
+    assert manifest["apis"]["custom"]["endpoint"]["sslCertificateType"] == "Wildcard"
+    assert manifest["events"]["endpoint"]["sslCertificateType"] == "Wildcard"
+
+
+def test_endpoint_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SKILL_ENDPOINT_URL", "https://skill.example.net/alexa")
+    assert main(["package", "--out", str(tmp_path / "p")]) == 0
+    manifest = read_json(tmp_path / "p" / "skill-package" / "skill.json")["manifest"]
+    assert manifest["apis"]["custom"]["endpoint"]["uri"] == "https://skill.example.net/alexa"
+
+
+@pytest.mark.parametrize("argv", [[], ["--endpoint", "http://example.org/alexa"],
+                                  ["--endpoint", "https://example.org:8443/alexa"]])
+def test_missing_or_unusable_endpoint_exits_2(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SKILL_ENDPOINT_URL", raising=False)
+    out = tmp_path / "p"
+    assert main(["package", "--out", str(out), *argv]) == 2
+    assert not out.exists()
+
+
+def test_repackaging_drops_a_removed_locale(project: Path) -> None:
+    stale = project / "skill-package" / "interactionModels" / "custom" / "xx-XX.json"
+    stale.write_text("{}", encoding="utf-8")
+    assert main(["package", "--out", str(project), "--endpoint", ENDPOINT]) == 0
+    assert not stale.exists()
+
+
+# --- the manifest agrees with the interaction models -----------------------------------
+
+
+def _manifest() -> dict:
+    return read_json(DEPLOY / "skill.json")["manifest"]
+
+
+def _model(locale: str) -> dict:
+    return read_json(MODELS / f"{locale}.json")["interactionModel"]["languageModel"]
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.lower().strip().rstrip(".?!").split())
+
+
+def _utterance_patterns(model: dict) -> list[re.Pattern[str]]:
+    """Each sample as a regex; a {slot} of a custom type matches its values and synonyms."""
+    values: dict[str, list[str]] = {}
+    for t in model.get("types", []):
+        values[t["name"]] = [s for v in t["values"] for s in [v["name"]["value"], *v["name"].get("synonyms", [])]]
+    patterns = []
+    for intent in model["intents"]:
+        slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for sample in intent.get("samples", []):
+            parts = re.split(r"(\{[^}]+\})", _normalize(sample))
+            regex = ""
+            for part in parts:
+                if part.startswith("{"):
+                    choices = values.get(slot_types[part[1:-1]])
+                    regex += "(?:" + "|".join(map(re.escape, choices)) + ")" if choices else ".+"
+                else:
+                    regex += re.escape(part)
+            patterns.append(re.compile(regex))
+    return patterns
+
+
+def _utterance_of(phrase: str, invocation: str) -> str | None:
+    """What the user asks for in an example phrase; None for a plain launch."""
+    text = _normalize(phrase)
+    assert text.startswith("alexa, "), phrase
+    text = text[len("alexa, "):]
+    for launch in LAUNCH_PHRASES:
+        if text == f"{launch} {invocation}":
+            return None
+    match = re.fullmatch(rf"(?:ask|tell) {re.escape(invocation)} (.+)", text)
+    assert match, f"{phrase!r} neither launches nor asks {invocation!r}"
+    words = match.group(1).split(" ", 1)
+    if words[0] in CONNECTING_WORDS and len(words) == 2:
+        return words[1]
+    return match.group(1)
+
+
+def test_example_phrases_are_sample_utterances() -> None:
+    for locale, info in _manifest()["publishingInformation"]["locales"].items():
+        model = _model(locale)
+        patterns = _utterance_patterns(model)
+        for phrase in info["examplePhrases"]:
+            utterance = _utterance_of(phrase, model["invocationName"])
+            if utterance is None:
+                continue
+            assert any(p.fullmatch(utterance) for p in patterns), f"{phrase!r}: {utterance!r} is no sample"
+
+
+def test_example_phrase_check_rejects_an_unknown_utterance() -> None:
+    model = _model("en-US")
+    utterance = _utterance_of("Alexa, ask my back stretches to juggle", model["invocationName"])
+    assert not any(p.fullmatch(utterance) for p in _utterance_patterns(model))
+
+
+def test_manifest_locales_match_the_models() -> None:
+    manifest = _manifest()
+    models = {p.stem for p in MODELS.glob("*.json")}
+    assert set(manifest["publishingInformation"]["locales"]) == models
+    assert set(manifest["privacyAndCompliance"]["locales"]) == models
+
+
+# --- gunicorn ---------------------------------------------------------------------------
+
+GUNICORN_ENV = ("BIND", "PORT", "WEB_CONCURRENCY", "LOG_LEVEL", "FORWARDED_ALLOW_IPS")
+
+
+def _gunicorn_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict:
+    for name in GUNICORN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+
+
+def test_gunicorn_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = _gunicorn_settings(monkeypatch)
+    assert conf["bind"] == "127.0.0.1:8000"
+    assert conf["workers"] == 2
+    assert 0 < conf["timeout"] < 8, "must give up before Alexa's 8 s deadline"
+    assert 0 < conf["graceful_timeout"] <= 10
+    assert conf["loglevel"] == "info"
+    assert "127.0.0.1" in conf["forwarded_allow_ips"]
+    assert conf["accesslog"] == "-"
+
+
+def test_gunicorn_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _gunicorn_settings(monkeypatch, PORT="9001")["bind"] == "127.0.0.1:9001"
+    conf = _gunicorn_settings(monkeypatch, BIND="0.0.0.0:8000", WEB_CONCURRENCY="5", LOG_LEVEL="WARNING")
+    assert (conf["bind"], conf["workers"], conf["loglevel"]) == ("0.0.0.0:8000", 5, "warning")
+
+
+def test_access_log_format_carries_no_personal_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    fmt = _gunicorn_settings(monkeypatch)["access_log_format"]
+    # h: client address, r: request line with query string, q: query, a: user agent,
+    # f: referer, u: user, {...}i: request headers (Signature etc.), {...}e: environ.
+    for atom in ("%(h)s", "%(r)s", "%(q)s", "%(a)s", "%(f)s", "%(u)s"):
+        assert atom not in fmt
+    assert not re.search(r"%\(\{[^}]*\}[ie]\)s", fmt)
+    for atom in ("%(m)s", "%(U)s", "%(s)s"):
+        assert atom in fmt
+
+
+# --- the container's start command, run for real on loopback -----------------------------
+
+
+def _dockerfile_instruction(name: str) -> str:
+    """The (last) instruction `name`, with line continuations joined."""
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    found = [line.strip()[len(name):].strip() for line in text.splitlines()
+             if line.strip().upper().startswith(name + " ")]
+    assert found, f"no {name} in the Dockerfile"
+    return found[-1]
+
+
+def _dockerfile_cmd() -> list[str]:
+    cmd = json.loads(_dockerfile_instruction("CMD"))  # exec form, so signals reach gunicorn
+    assert isinstance(cmd, list) and cmd[0] == "gunicorn"
+    return cmd
+
+
+def _app_can_be_built() -> str | None:
+    """Why the app cannot be served yet, or None. Other parts of the project land in
+    parallel; until skill.app and its handlers exist the serve test has nothing to run."""
+    try:
+        from skill.app import create_app
+
+        create_app({"STORAGE_BACKEND": "memory", "ALEXA_SKILL_IDS": SKILL_ID})
+    except ImportError as exc:
+        return f"skill.app is not importable yet ({exc})"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    """The Dockerfile's CMD, with the venv's gunicorn, on a free loopback port."""
+    reason = _app_can_be_built()
+    if reason:
+        pytest.skip(reason)
+    cmd = _dockerfile_cmd()
+    cmd[0] = str(Path(sys.executable).with_name("gunicorn"))
+    port = _free_port()
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "STORAGE_BACKEND": "memory",
+        "ALEXA_SKILL_IDS": SKILL_ID,
+        "LOG_LEVEL": "INFO",
+    }
+    env.pop("ALEXA_VERIFY_REQUESTS", None)
+    stdout = tmp_path / "stdout.log"
+    stderr = tmp_path / "stderr.log"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        # Own process group, so the arbiter and its workers are stopped together.
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"gunicorn exited with {proc.returncode}:\n{stderr.read_text()}")
+            try:
+                _get(base + "/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"gunicorn did not answer within 20 s:\n{stderr.read_text()}")
+                time.sleep(0.1)
+        yield base, port, stdout
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+
+
+def test_container_command_serves_healthz(served) -> None:
+    base, port, stdout = served
+    status, body = _get(base + "/healthz?user=amzn1.ask.account.SECRET")
+    assert status == 200
+    health = json.loads(body)
+    assert health["status"] == "ok"
+    assert health["verification"] is True  # on unless explicitly turned off
+
+    # Unknown routes are not served (the proxy 404s them first; the app must agree).
+    assert _get(base + "/admin")[0] == 404
+
+    # The container's HEALTHCHECK itself, pointed at this port, reports healthy.
+    check = json.loads(_dockerfile_instruction("HEALTHCHECK").split("CMD", 1)[1].strip())
+    assert check[0] == "python"
+    script = check[-1].replace(":8000/", f":{port}/")
+    assert ":8000/" in check[-1]
+    assert subprocess.run([sys.executable, *check[1:-1], script], timeout=10).returncode == 0
+
+    # The access log names the route and status but neither the query string nor the client.
+    deadline = time.monotonic() + 5
+    while "/healthz" not in stdout.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = stdout.read_text()
+    assert re.search(r'"GET /healthz" 200 ', log), log
+    assert "SECRET" not in log and "user=" not in log
+    assert "127.0.0.1 " not in log
+
+
+# --- the deployment files agree with one another ------------------------------------------
+
+
+def _unit() -> dict[str, list[str]]:
+    settings: dict[str, list[str]] = {}
+    for line in (DEPLOY / "back-stretches.service").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", ";", "[")):
+            key, _, value = line.partition("=")
+            settings.setdefault(key.strip(), []).append(value.strip())
+    return settings
+
+
+def test_systemd_unit_runs_the_container_command_and_can_write_its_database() -> None:
+    unit = _unit()
+    exec_start = unit["ExecStart"][0].replace('"', "").split()
+    assert Path(exec_start[0]).name == "gunicorn" and "/.venv/" in exec_start[0]
+    assert exec_start[1:] == _dockerfile_cmd()[1:]
+    assert unit["EnvironmentFile"] == ["/etc/back-stretches.env"]
+    assert unit["ProtectSystem"] == ["strict"] and unit["NoNewPrivileges"] == ["yes"]
+    assert unit["User"][0] not in ("", "root")
+    sqlite = next(v.split("=", 1)[1] for v in unit["Environment"] if v.startswith("SQLITE_PATH="))
+    writable = " ".join(unit["ReadWritePaths"]).split()
+    assert any(Path(sqlite).parent == Path(p) or Path(p) in Path(sqlite).parents for p in writable)
+
+
+def test_caddy_forwards_only_the_two_routes() -> None:
+    caddy = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+    code = "\n".join(line.split("#", 1)[0] for line in caddy.splitlines())
+    assert sorted(re.findall(r"^\s*path\s+(\S+)\s*$", code, re.M)) == ["/alexa", "/healthz"]
+    assert len(re.findall(r"^\s*reverse_proxy\b", code, re.M)) == 2
+    assert re.search(r"^\s*respond 404\s*$", code, re.M)
+    assert "{$SKILL_DOMAIN}" in code
+
+
+class _Recorder(dict):
+    """A mapping that remembers every setting name read from it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def get(self, key, default=None):
+        self.names.add(key)
+        return default
+
+
+def test_env_example_documents_every_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from skill.commands.package import ENDPOINT_ENV
+    from skill.config import Config
+
+    recorder = _Recorder()
+    Config.from_mapping(recorder)
+    names = set(recorder.names) | set(GUNICORN_ENV) | {ENDPOINT_ENV, "SKILL_DOMAIN", "UPSTREAM"}
+    names.discard("AWS_DEFAULT_REGION")  # AWS's own fallback for AWS_REGION
+    documented = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", (DEPLOY / "env.example").read_text(), re.M))
+    assert names <= documented, names - documented
+    assert re.search(r"^ALEXA_SKILL_IDS=\S+", (DEPLOY / "env.example").read_text(), re.M)
