@@ -11,7 +11,7 @@ import base64
 import functools
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Any, Callable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -29,6 +29,7 @@ CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 IMPORTED_AT = datetime.now(timezone.utc).replace(microsecond=0)
 CA_LIFETIME = timedelta(days=3650)
 LeafKey = rsa.RSAPrivateKey
+SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 
 @functools.lru_cache(maxsize=None)
@@ -55,11 +56,11 @@ def _name(common_name: str) -> x509.Name:
     ])
 
 
-def _ski(key) -> x509.SubjectKeyIdentifier:
+def _ski(key: SigningKey) -> x509.SubjectKeyIdentifier:
     return x509.SubjectKeyIdentifier.from_public_key(key.public_key())
 
 
-def _aki(issuer_key) -> x509.AuthorityKeyIdentifier:
+def _aki(issuer_key: SigningKey) -> x509.AuthorityKeyIdentifier:
     return x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key())
 
 
@@ -111,7 +112,7 @@ def _intermediate(label: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
 
 
 def _leaf(
-    issuer: x509.Certificate, issuer_key, key: LeafKey, dns_names: tuple[str, ...],
+    issuer: x509.Certificate, issuer_key: SigningKey, key: LeafKey, dns_names: tuple[str, ...],
     not_before: datetime, not_after: datetime,
 ) -> x509.Certificate:
     return (
@@ -167,7 +168,7 @@ class AlexaTestCA:
         served = (self.leaf, intermediate) if self.include_intermediate else (self.leaf,)
         self.chain_pem: bytes = _pem(*served)
 
-    def variant(self, **changes) -> "AlexaTestCA":
+    def variant(self, **changes: Any) -> "AlexaTestCA":
         """A copy with some fields changed, e.g. variant(dns_names=("evil.example",))."""
         return replace(self, fetched=[], **changes)
 
@@ -187,7 +188,7 @@ class AlexaTestCA:
         raw = (key or self.key).sign(body, padding.PKCS1v15(), algorithm or hashes.SHA256())
         return base64.b64encode(raw).decode("ascii")
 
-    def sign(self, body: bytes, **kw) -> dict[str, str]:
+    def sign(self, body: bytes, **kw: Any) -> dict[str, str]:
         """Headers as Alexa sends them for `body`; keyword arguments go to signature()."""
         return {CERT_URL_HEADER: self.cert_url, SIGNATURE_HEADER: self.signature(body, **kw)}
 
