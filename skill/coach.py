@@ -325,7 +325,7 @@ def answer(ctx: Context, intent_name: str) -> Outcome:
     """Questions answered from content; mid-routine she is then pointed back to it."""
     state, profile, now = ctx.state, ctx.profile, ctx.now
     if intent_name == "FrequencyIntent":
-        lines: tuple[str, ...] = (say("frequency"), _count_phrase(profile, now))
+        lines: tuple[str, ...] = (say("frequency_with_count", this_week=_count_phrase(profile, now)),)
     elif intent_name == "TrimesterIntent":
         lines = (say("trimester"),)
     elif intent_name == "WarningSignsIntent":
@@ -347,7 +347,8 @@ def answer(ctx: Context, intent_name: str) -> Outcome:
         else:
             lines = (say("progress_idle"), _count_phrase(profile, now))
     elif intent_name == "AMAZON.HelpIntent":
-        lines = (say("help_routine") if rt.in_routine(state) else say("help_start"),)
+        lines = (say("help_routine", name=_name(state.current_id)) if rt.in_routine(state)
+                 else say("help_start"),)
     else:
         raise ValueError(f"no answer for {intent_name}")
     return answer_only(replace(ctx, state=rt.answered(state, intent_name)), lines)
