@@ -1,0 +1,198 @@
+"""The pacing rules, for every exercise at every pace and dose."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from skill import voice
+from skill.content import CONTENT
+from skill.pacing import (
+    DOSES,
+    FLOOR_S,
+    PACES,
+    PHASE_SECONDS,
+    Settings,
+    dose_amount,
+    plan,
+    routine_seconds,
+    speaking_seconds,
+)
+from skill.timeline import Silence, Speech
+
+try:
+    from skill import ssml
+except ImportError:  # pragma: no cover - only while the renderer is being written
+    ssml = None
+
+ALL = [
+    pytest.param(ex, Settings(pace, dose), id=f"{ex.id}-{pace}-{dose}")
+    for ex in CONTENT.exercises
+    for pace, dose in itertools.product(PACES, DOSES)
+]
+MOVEMENT = {"inhale", "exhale", "squeeze", "hold", "release", "slide_up", "slide_down"}
+KINDS = MOVEMENT | {"setup", "transition", "closing"}
+
+
+def _holds(timeline):
+    return [p for p in timeline.phases if p.kind == "hold" and p.target_s >= 30]
+
+
+# --- settings and doses ---------------------------------------------------------------------
+
+def test_settings_reject_unknown_values():
+    assert Settings() == Settings("normal", "standard")
+    with pytest.raises(ValueError, match="pace"):
+        Settings(pace="brisk")
+    with pytest.raises(ValueError, match="dose"):
+        Settings(dose="huge")
+
+
+@pytest.mark.parametrize("ex", CONTENT.exercises, ids=lambda e: e.id)
+def test_doses_stay_in_the_source_range(ex):
+    short, standard, full = (dose_amount(ex, d) for d in DOSES)
+    assert short == ex.dose.min and full == ex.dose.max
+    assert short <= standard <= full
+
+
+def test_standard_dose_is_the_midpoint():
+    assert dose_amount(CONTENT.exercise("cat_cow"), "standard") == 8  # 7.5 rounds up
+    assert dose_amount(CONTENT.exercise("wall_angels"), "standard") == 13
+    assert dose_amount(CONTENT.exercise("childs_pose"), "standard") == 45
+    with pytest.raises(ValueError):
+        dose_amount(CONTENT.exercise("cat_cow"), "double")
+
+
+def test_breathing_pace_is_slow_paced_breathing():
+    normal = PHASE_SECONDS["normal"]
+    assert (normal["inhale"], normal["exhale"]) == (4, 6)  # ~6 breaths a minute
+    for kind in PHASE_SECONDS["normal"]:
+        assert PHASE_SECONDS["slower"][kind] >= PHASE_SECONDS["normal"][kind] >= PHASE_SECONDS["faster"][kind]
+    for timing in PHASE_SECONDS.values():
+        assert timing["exhale"] > timing["inhale"]
+
+
+# --- speaking estimate --------------------------------------------------------------------
+
+def test_speaking_seconds_uses_the_documented_rate():
+    assert voice.WORDS_PER_SECOND == pytest.approx(2.25)
+    assert speaking_seconds("") == 0
+    assert speaking_seconds("breathe in slowly now") == pytest.approx(4 / voice.WORDS_PER_SECOND)
+    assert speaking_seconds("cat-cow") == pytest.approx(2 / voice.WORDS_PER_SECOND)
+    # an inner pause adds a little; the final full stop adds nothing
+    assert speaking_seconds("In. Out.") > speaking_seconds("In out") == speaking_seconds("In out.")
+
+
+def test_speaking_seconds_is_monotone():
+    words = "keep breathing slow and easy, and let your shoulders soften".split()
+    times = [speaking_seconds(" ".join(words[:n])) for n in range(len(words) + 1)]
+    assert times == sorted(times) and len(set(times)) == len(times)
+
+
+# --- timelines ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ex, settings", ALL)
+def test_phases_meet_their_targets(ex, settings):
+    timeline = plan(ex, settings)
+    assert timeline.exercise_id == ex.id
+    assert timeline.phases[0].kind == "setup" and timeline.phases[-1].kind == "closing"
+    assert {p.kind for p in timeline.phases} <= KINDS
+    for phase in timeline.phases:
+        assert phase.planned_s == pytest.approx(phase.target_s, rel=0.05), phase
+    for seg in timeline.segments:
+        assert seg.seconds >= 0
+        if isinstance(seg, Silence):
+            assert seg.seconds >= FLOOR_S - 1e-9
+
+
+@pytest.mark.parametrize("ex, settings", ALL)
+def test_the_dose_is_what_is_guided(ex, settings):
+    timeline = plan(ex, settings)
+    amount = dose_amount(ex, settings.dose)
+    first = ex.phases[0].kind
+    if ex.dose.unit == "seconds":
+        (hold,) = _holds(timeline)
+        assert hold.planned_s == pytest.approx(amount, rel=0.05)
+    else:
+        assert sum(p.kind == first for p in timeline.phases) == amount
+        step = PHASE_SECONDS[settings.pace][first]
+        assert all(p.target_s == step for p in timeline.phases if p.kind == first)
+
+
+@pytest.mark.parametrize("ex, settings", [p for p in ALL if p.values[0].dose.unit == "seconds"])
+def test_holds_are_cued_often_enough(ex, settings):
+    (hold,) = _holds(plan(ex, settings))
+    segs = hold.segments
+    assert isinstance(segs[0], Speech) and isinstance(segs[-1], Speech)
+    assert all(s.seconds <= voice.MAX_BREAK_S for s in segs if isinstance(s, Silence))
+    # never more than 12 s from one cue starting to the next
+    starts, at = [], 0.0
+    for seg in segs:
+        if isinstance(seg, Speech):
+            starts.append(at)
+        at += seg.seconds
+    assert max(b - a for a, b in zip(starts, starts[1:])) <= 12
+    spoken = [s.text for s in segs if isinstance(s, Speech)]
+    assert ex.cues.halfway[0] in spoken
+    assert spoken[-2:] == [ex.cues.last_few[0], ex.cues.release[0]]
+    # "halfway" is said near the middle
+    halfway_at = starts[spoken.index(ex.cues.halfway[0])]
+    assert abs(halfway_at - hold.target_s / 2) <= 0.25 * hold.target_s
+
+
+@pytest.mark.parametrize("ex", [e for e in CONTENT.exercises if e.dose.unit == "reps"], ids=lambda e: e.id)
+def test_reps_are_counted_in_words(ex):
+    timeline = plan(ex, Settings(dose="short"))
+    texts = [s.text for s in timeline.segments if isinstance(s, Speech)]
+    for word in ("One.", "Two.", "Nine."):
+        assert word in texts
+    assert "Last one." in texts and "Ten." not in texts
+    assert not any(ch.isdigit() for text in texts for ch in text)
+
+
+def test_breaths_are_counted_halfway_and_last():
+    timeline = plan(CONTENT.exercise("cat_cow"), Settings(dose="full"))
+    transitions = [p for p in timeline.phases if p.kind == "transition"]
+    said = [s.text for p in transitions for s in p.segments if isinstance(s, Speech)]
+    assert said == ["That's five. Five more.", "Last one."]
+    kinds = [p.kind for p in timeline.phases]
+    # the halfway count comes after five full breaths
+    assert kinds[1:kinds.index("transition")].count("exhale") == 5
+
+
+def test_same_settings_sound_the_same():
+    ex = CONTENT.exercise("shoulder_squeezes")
+    assert plan(ex, Settings("faster", "full")) == plan(ex, Settings("faster", "full"))
+
+
+def test_pace_changes_the_movement_not_the_words():
+    ex = CONTENT.exercise("cat_cow")
+    slow, fast = plan(ex, Settings("slower")), plan(ex, Settings("faster"))
+    assert slow.planned_s > plan(ex, Settings()).planned_s > fast.planned_s
+    words = lambda t: [s.text for s in t.segments if isinstance(s, Speech)]  # noqa: E731
+    assert words(slow) == words(fast)
+
+
+def test_routine_length():
+    assert routine_seconds(Settings()) == pytest.approx(
+        sum(plan(ex, Settings()).planned_s for ex in CONTENT.exercises)
+    )
+    assert 5 * 60 <= routine_seconds(Settings("normal", "standard")) <= 10 * 60
+    totals = {(p, d): routine_seconds(Settings(p, d)) for p in PACES for d in DOSES}
+    assert totals["slower", "full"] == max(totals.values())
+    assert totals["faster", "short"] == min(totals.values())
+
+
+@pytest.mark.skipif(ssml is None, reason="skill.ssml is not importable yet")
+@pytest.mark.parametrize("ex, settings", ALL)
+def test_every_timeline_renders_to_valid_ssml(ex, settings):
+    from tests.ssml_checks import assert_alexa_ssml
+
+    timeline = plan(ex, settings)
+    full = ssml.speak(ssml.render([timeline]))
+    ssml.validate(full)
+    assert_alexa_ssml(full)
+    assert ssml.total_break_seconds(full) == pytest.approx(
+        sum(s.seconds for s in timeline.segments if isinstance(s, Silence)), abs=0.05
+    )
