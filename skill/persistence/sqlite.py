@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds; leaves room inside Alexa's ~8 s answer deadline
 _T = TypeVar("_T")
+_INHERITED_ACROSS_FORK: list[sqlite3.Connection] = []  # one per fork per thread: a tiny, bounded leak
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -113,8 +114,11 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             return conn
-        # None, or inherited from the parent across fork(): open our own. The inherited
-        # one is dropped without close(), which could disturb the parent's locks.
+        if conn is not None:
+            # Inherited from the parent across fork(). Closing it here (or letting it be
+            # garbage-collected, which closes it) would run SQLite's close path on the
+            # parent's lock and WAL state from the wrong process; keep it, untouched.
+            _INHERITED_ACROSS_FORK.append(conn)
         conn = self._open()
         self._local.conn, self._local.pid = conn, os.getpid()
         return conn
