@@ -29,6 +29,9 @@ from skill.timeline import Phase, Segment, Silence, Speech, Timeline
 
 PACES = ("slower", "normal", "faster")
 DOSES = ("short", "standard", "full")
+# Every Phase.kind a timeline may contain: "transition" is a count between breaths.
+PHASE_KINDS = ("setup", "inhale", "exhale", "squeeze", "hold", "release", "slide_up",
+               "slide_down", "transition", "closing")
 
 # Seconds per phase kind, per pace. The rep "hold" is the source's "a few seconds".
 PHASE_SECONDS: Mapping[str, Mapping[str, float]] = {
@@ -47,8 +50,8 @@ FLOOR_S = 0.5  # shortest silence after a cue: room to start moving before the n
 HOLD_GAP_S = 8.0
 TRANSITION_BEAT_S = 1.0  # after a count between breaths ("that's four, four more")
 LAST_FEW_S = 5.0  # "last few seconds" is said this long before the release cue
-# Speaking estimate: words at voice.WORDS_PER_SECOND (150 wpm at the calm prosody, 2.25
-# words/s), plus a short pause at each comma or full stop that has more words after it
+# Speaking estimate: words at voice.WORDS_PER_SECOND (150 wpm slowed by the calm prosody;
+# 2.25 words/s at 90 %), plus a short pause at each comma or full stop that has more words after it
 # (the voice breathes there; the final stop runs into the silence that follows).
 PUNCTUATION_PAUSE_S = 0.2
 
