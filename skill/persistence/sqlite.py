@@ -97,6 +97,8 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
             conn.close()
+        elif conn is not None:
+            _INHERITED_ACROSS_FORK.append(conn)  # the parent's: see _connection()
         self._local.conn = None
 
     # Picklable (for multiprocessing's spawn): connections stay behind, each process
