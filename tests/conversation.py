@@ -1,0 +1,175 @@
+"""Drive the skill through its HTTP endpoint the way Alexa would, turn after turn.
+
+A Conversation carries session attributes from each response into the next request, starts
+a new session after one ends, keeps a clock that moves forward, and resolves the exercise
+slot against the interaction model's own values the way Alexa's entity resolution does.
+Every response passes the platform checks (tests.ssml_checks) before a test sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from skill.ssml import transcript
+from tests.envelopes import USER_ID, intent_request, launch_request, session_ended_request, slot_value
+from tests.ssml_checks import assert_alexa_ssml
+
+MODEL = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+def _exercise_values() -> dict[str, tuple[str, str]]:
+    """Spoken form -> (id, canonical name), from the model's EXERCISE slot type."""
+    model = json.loads(MODEL.read_text())["interactionModel"]["languageModel"]
+    found: dict[str, tuple[str, str]] = {}
+    for slot_type in model["types"]:
+        if slot_type["name"] != "EXERCISE":
+            continue
+        for value in slot_type["values"]:
+            name = value["name"]["value"]
+            for said in (name, *value["name"].get("synonyms", ())):
+                found[_norm(said)] = (value["id"], name)
+    return found
+
+
+EXERCISE_VALUES = _exercise_values()
+
+
+def exercise_slot(heard: str | None) -> dict[str, Any]:
+    if heard is None:
+        return slot_value("exercise", None)
+    match = EXERCISE_VALUES.get(_norm(heard))
+    if match is None:
+        return slot_value("exercise", heard)
+    return slot_value("exercise", heard, match_id=match[0], match_name=match[1])
+
+
+@dataclass
+class Said:
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        return self.body.get("response") or {}
+
+    @property
+    def ssml(self) -> str:
+        return (self.response.get("outputSpeech") or {}).get("ssml", "")
+
+    @property
+    def speech(self) -> str:
+        return transcript(self.ssml) if self.ssml else ""
+
+    @property
+    def reprompt(self) -> str:
+        ssml = ((self.response.get("reprompt") or {}).get("outputSpeech") or {}).get("ssml", "")
+        return transcript(ssml) if ssml else ""
+
+    @property
+    def ends_session(self) -> bool:
+        return self.response.get("shouldEndSession") is True
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return (self.body.get("sessionAttributes") or {}).get("coach") or {}
+
+    def says(self, *fragments: str) -> "Said":
+        for fragment in fragments:
+            assert fragment.lower() in self.speech.lower(), f"expected {fragment!r} in: {self.speech}"
+        return self
+
+    def does_not_say(self, *fragments: str) -> "Said":
+        for fragment in fragments:
+            assert fragment.lower() not in self.speech.lower(), f"did not expect {fragment!r} in: {self.speech}"
+        return self
+
+    def reprompts(self, fragment: str) -> "Said":
+        assert fragment.lower() in self.reprompt.lower(), f"expected {fragment!r} in reprompt: {self.reprompt}"
+        return self
+
+
+def check_response(said: Said, request_type: str) -> None:
+    """The platform invariants, on every response of every conversation."""
+    assert said.status == 200, said.body
+    assert said.body.get("version") == "1.0"
+    response = said.response
+    if request_type in ("SessionEndedRequest",) or request_type.startswith("AlexaSkillEvent."):
+        assert "outputSpeech" not in response and "reprompt" not in response, response
+        return
+    assert said.ssml, f"no speech for {request_type}"
+    assert_alexa_ssml(said.ssml)
+    if not said.ends_session:
+        assert said.reprompt, f"session left open without a reprompt: {said.speech}"
+        assert_alexa_ssml(response["reprompt"]["outputSpeech"]["ssml"], reprompt=True)
+
+
+class Conversation:
+    def __init__(self, client: Any, *, user_id: str = USER_ID, start: datetime | None = None) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.clock = start or datetime.now(timezone.utc)
+        self.session_id: str | None = None
+        self.attributes: dict[str, Any] = {}
+        self.history: list[tuple[str, Said]] = []
+
+    # --- time and sessions -------------------------------------------------------------
+    def wait(self, **delta: float) -> None:
+        self.clock += timedelta(**delta)
+
+    def new_session(self) -> None:
+        self.session_id, self.attributes = None, {}
+
+    # --- requests ----------------------------------------------------------------------
+    def _session(self) -> dict[str, Any]:
+        new = self.session_id is None
+        if new:
+            self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
+        return {"new_session": new, "session_id": self.session_id, "session_attributes": self.attributes,
+                "user_id": self.user_id, "timestamp": self.clock}
+
+    def post(self, body: dict[str, Any], label: str) -> Said:
+        raw = self.client.post("/alexa", data=json.dumps(body), content_type="application/json")
+        said = Said(raw.status_code, raw.get_json(silent=True) or {})
+        check_response(said, body["request"]["type"])
+        self.history.append((label, said))
+        self.clock += timedelta(seconds=20)
+        if body["request"]["type"] == "SessionEndedRequest" or said.ends_session:
+            self.new_session()
+        else:
+            self.attributes = said.body.get("sessionAttributes") or {}
+        return said
+
+    def launch(self) -> Said:
+        self.new_session()
+        return self.post(launch_request(**self._session()), "LaunchRequest")
+
+    def intent(self, name: str, **slots: str | None) -> Said:
+        built = {key: exercise_slot(value) for key, value in slots.items()} if slots else None
+        label = name + "".join(f" {k}={v}" for k, v in slots.items())
+        return self.post(intent_request(name, built, **self._session()), label)
+
+    def end(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Said:
+        if self.session_id is None:
+            raise AssertionError("no open session to end")
+        return self.post(session_ended_request(reason, **self._session()), f"SessionEndedRequest {reason}")
+
+    def transcript(self) -> str:
+        lines = []
+        for label, said in self.history:
+            lines.append(f"USER: {label}")
+            if said.speech:
+                lines.append(f"ALEXA: {said.speech}")
+            if said.reprompt and not said.ends_session:
+                lines.append(f"  (reprompt) {said.reprompt}")
+            if said.ends_session:
+                lines.append("  (session ends)")
+        return "\n".join(lines)
