@@ -8,10 +8,6 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from skill.content import CONTENT
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.lower().replace("-", " ").replace("'", "").split())
-
-
 def resolve_exercise(intent: Intent | None, slot_name: str = "exercise") -> str | None:
     """The content id of the stretch she named, or None if she named none we know."""
     slot: Slot | None = (intent.slots or {}).get(slot_name) if intent else None
@@ -23,9 +19,6 @@ def resolve_exercise(intent: Intent | None, slot_name: str = "exercise") -> str 
             if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
                 return authority.values[0].value.id
         return None  # Alexa heard a value but it matched none of ours
-    # No resolutions (e.g. some test tools): match our names and synonyms directly.
-    heard = _normalise(slot.value)
-    for exercise in CONTENT.exercises:
-        if heard in {_normalise(n) for n in (exercise.name, exercise.id, *exercise.synonyms)}:
-            return exercise.id
-    return None
+    # No resolutions (some test tools send none): match our own names and synonyms.
+    match = CONTENT.lookup(slot.value)
+    return match.id if match is not None else None

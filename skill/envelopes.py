@@ -1,0 +1,144 @@
+"""Realistic Alexa request envelopes, built in one place: for the tests and for `python -m skill try`.
+
+Field names and shapes follow Alexa's request JSON reference; ids look like the real ones.
+Every builder takes overrides so a test states only what it cares about.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
+USER_ID = "amzn1.ask.account.AEXAMPLEUSERIDFORTESTSONLY0000000000000000000000000"
+DEVICE_ID = "amzn1.ask.device.AEXAMPLEDEVICEIDFORTESTS00000000000000000000000000"
+
+
+def iso(ts: datetime | str | None) -> str:
+    if ts is None:
+        ts = datetime.now(timezone.utc)
+    if isinstance(ts, str):
+        return ts
+    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _request_id() -> str:
+    return f"amzn1.echo-api.request.{uuid.uuid4()}"
+
+
+def envelope(
+    request: dict[str, Any],
+    *,
+    new_session: bool = True,
+    session_attributes: Mapping[str, Any] | None = None,
+    session_id: str | None = None,
+    application_id: str = SKILL_ID,
+    user_id: str = USER_ID,
+    with_session: bool = True,
+    locale: str = "en-US",
+) -> dict[str, Any]:
+    request.setdefault("requestId", _request_id())
+    request.setdefault("timestamp", iso(None))
+    request.setdefault("locale", locale)
+    body: dict[str, Any] = {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": {"applicationId": application_id},
+                "user": {"userId": user_id},
+                "device": {"deviceId": DEVICE_ID, "supportedInterfaces": {}},
+                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiAccessToken": "test-access-token",
+            },
+            "Viewport": None,
+        },
+        "request": request,
+    }
+    del body["context"]["Viewport"]
+    if with_session:
+        body["session"] = {
+            "new": new_session,
+            "sessionId": session_id or f"amzn1.echo-api.session.{uuid.uuid4()}",
+            "application": {"applicationId": application_id},
+            "attributes": dict(session_attributes or {}),
+            "user": {"userId": user_id},
+        }
+    return body
+
+
+def launch_request(*, timestamp: datetime | str | None = None, **kw: Any) -> dict[str, Any]:
+    return envelope({"type": "LaunchRequest", "timestamp": iso(timestamp)}, **kw)
+
+
+def slot_value(name: str, value: str | None, *, match_id: str | None = None,
+               match_name: str | None = None, slot_type: str = "EXERCISE",
+               skill_id: str = SKILL_ID) -> dict[str, Any]:
+    """One slot as Alexa sends it: with entity resolution when a value was heard.
+
+    match_id set -> ER_SUCCESS_MATCH to that id; value but no match_id -> ER_SUCCESS_NO_MATCH;
+    value None -> the slot is present but empty (she did not say it).
+    """
+    slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if value is None:
+        return slot
+    slot["value"] = value
+    slot["source"] = "USER"
+    authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
+    if match_id is not None:
+        status: dict[str, Any] = {"code": "ER_SUCCESS_MATCH"}
+        values = [{"value": {"name": match_name or value, "id": match_id}}]
+        resolution = {"authority": authority, "status": status, "values": values}
+    else:
+        resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+    slot["resolutions"] = {"resolutionsPerAuthority": [resolution]}
+    return slot
+
+
+def intent_request(
+    name: str,
+    slots: Mapping[str, dict[str, Any]] | None = None,
+    *,
+    timestamp: datetime | str | None = None,
+    new_session: bool = False,
+    **kw: Any,
+) -> dict[str, Any]:
+    intent: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
+    if slots is not None:
+        intent["slots"] = dict(slots)
+    request = {
+        "type": "IntentRequest",
+        "timestamp": iso(timestamp),
+        "dialogState": "COMPLETED" if slots else None,
+        "intent": intent,
+    }
+    if request["dialogState"] is None:
+        del request["dialogState"]
+    return envelope(request, new_session=new_session, **kw)
+
+
+def session_ended_request(
+    reason: str = "USER_INITIATED",
+    *,
+    error: Mapping[str, str] | None = None,
+    timestamp: datetime | str | None = None,
+    **kw: Any,
+) -> dict[str, Any]:
+    request: dict[str, Any] = {"type": "SessionEndedRequest", "timestamp": iso(timestamp), "reason": reason}
+    if error:
+        request["error"] = dict(error)
+    kw.setdefault("new_session", False)
+    return envelope(request, **kw)
+
+
+def skill_disabled_event(*, timestamp: datetime | str | None = None, **kw: Any) -> dict[str, Any]:
+    """AlexaSkillEvent.SkillDisabled arrives without a session."""
+    request = {
+        "type": "AlexaSkillEvent.SkillDisabled",
+        "timestamp": iso(timestamp),
+        "eventCreationTime": iso(timestamp),
+        "eventPublishingTime": iso(timestamp),
+        "body": {"userInformation": {"consentToken": None}},
+    }
+    kw.setdefault("with_session", False)
+    return envelope(request, **kw)
