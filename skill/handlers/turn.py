@@ -14,7 +14,7 @@ from skill import routine as rt
 from skill.coach import Context, Outcome
 from skill.privacy import user_ref
 from skill.profile import Profile
-from skill.ssml import render
+from skill.ssml import render, speak, validate
 
 log = logging.getLogger("skill.handlers")
 
@@ -67,9 +67,16 @@ def respond(handler_input: HandlerInput, outcome: Outcome) -> Response:
     reply = outcome.reply
     builder = handler_input.response_builder
     if reply.parts:
-        builder.speak(render(reply.parts))
+        builder.speak(_checked(render(reply.parts)))
     if reply.end_session:
         builder.set_should_end_session(True)
     elif reply.reprompt:
-        builder.ask(render([reply.reprompt]))
+        builder.ask(_checked(render([reply.reprompt]), reprompt=True))
     return builder.response
+
+
+def _checked(inner: str, *, reprompt: bool = False) -> str:
+    """Alexa answers invalid SSML with "There was a problem with the requested skill's
+    response" and ends the session; raising here lets the catch-all apologise instead."""
+    validate(speak(inner), reprompt=reprompt)
+    return inner
