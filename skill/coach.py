@@ -207,16 +207,17 @@ def next_stretch(ctx: Context) -> Outcome:
         return _continue_after_single(ctx)
     if not rt.in_routine(state):
         return _start_routine(ctx, 0)
-    state = rt.mark_done(state)
-    if rt.on_last_stretch(state):
-        return _finish(ctx, state)
-    return _guide(ctx, rt.go_to(state, state.index + 1))
+    return _advance(ctx, rt.mark_done(state))
 
 
 def skip(ctx: Context) -> Outcome:
-    state = ctx.state
-    if not rt.in_routine(state):
+    """Like next, but the stretch she skipped is not counted as done."""
+    if not rt.in_routine(ctx.state):
         return next_stretch(ctx)
+    return _advance(ctx, ctx.state)
+
+
+def _advance(ctx: Context, state: RoutineState) -> Outcome:
     if rt.on_last_stretch(state):
         return _finish(ctx, state)
     return _guide(ctx, rt.go_to(state, state.index + 1))

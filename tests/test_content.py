@@ -181,40 +181,27 @@ def test_a_copy_loads_like_the_original(content_copy):
     assert dict(copy.prompts) == dict(CONTENT.prompts)
 
 
-def test_dose_max_below_min_names_exercise_and_field(content_copy):
-    _edit(content_copy / "exercises.toml", "dose = { min = 10, max = 15, unit = \"reps\" }\n\n[[exercise.phase]]\nkind = \"slide_up\"",
-          "dose = { min = 10, max = 5, unit = \"reps\" }\n\n[[exercise.phase]]\nkind = \"slide_up\"")
-    with pytest.raises(ContentError, match=re.escape("exercises.toml: exercise 'wall_angels': dose.max must be >= dose.min")):
-        load(content_copy)
+BROKEN_EXERCISES = [
+    # (what is changed in exercises.toml, what it becomes, the error that must name it)
+    ("dose = { min = 10, max = 15, unit = \"reps\" }\n\n[[exercise.phase]]\nkind = \"slide_up\"",
+     "dose = { min = 10, max = 5, unit = \"reps\" }\n\n[[exercise.phase]]\nkind = \"slide_up\"",
+     re.escape("exercises.toml: exercise 'wall_angels': dose.max must be >= dose.min")),
+    ('closing = "Nice work. Lower your arms, and step away from the wall."\n', "",
+     re.escape("exercises.toml: exercise 'wall_angels': closing")),
+    ('unit = "breaths"', 'unit = "minutes"', r"exercise 'cat_cow': dose\.unit"),
+    ('"Sit or stand tall. Arms by your sides, shoulders relaxed."', '" "',
+     r"exercise 'shoulder_squeezes': setup\[0\]"),
+    ('progress = ["That\'s {done}. {left} more."]', 'progress = ["That\'s {dne}."]',
+     r"exercise 'cat_cow': cues: progress\[0\]"),
+    ("settle_s = 8.0", "setle_s = 8.0", r"exercise 'childs_pose': (unknown field setle_s|settle_s is missing)"),
+]
 
 
-def test_missing_field_is_named(content_copy):
-    _edit(content_copy / "exercises.toml", 'closing = "Nice work. Lower your arms, and step away from the wall."\n', "")
-    with pytest.raises(ContentError, match=re.escape("exercises.toml: exercise 'wall_angels': closing")):
-        load(content_copy)
-
-
-def test_unknown_unit_is_named(content_copy):
-    _edit(content_copy / "exercises.toml", 'unit = "breaths"', 'unit = "minutes"')
-    with pytest.raises(ContentError, match=r"exercise 'cat_cow': dose\.unit"):
-        load(content_copy)
-
-
-def test_empty_setup_line_is_named(content_copy):
-    _edit(content_copy / "exercises.toml", '"Sit or stand tall. Arms by your sides, shoulders relaxed."', '" "')
-    with pytest.raises(ContentError, match=r"exercise 'shoulder_squeezes': setup\[0\]"):
-        load(content_copy)
-
-
-def test_wrong_placeholder_in_a_cue_is_named(content_copy):
-    _edit(content_copy / "exercises.toml", 'progress = ["That\'s {done}. {left} more."]', 'progress = ["That\'s {dne}."]')
-    with pytest.raises(ContentError, match=r"exercise 'cat_cow': cues: progress\[0\]"):
-        load(content_copy)
-
-
-def test_typo_in_a_field_name_is_named(content_copy):
-    _edit(content_copy / "exercises.toml", "settle_s = 8.0", "setle_s = 8.0")
-    with pytest.raises(ContentError, match=r"exercise 'childs_pose': (unknown field setle_s|settle_s is missing)"):
+@pytest.mark.parametrize("old, new, error", BROKEN_EXERCISES,
+                         ids=["dose-range", "missing-field", "unit", "empty-setup", "placeholder", "field-typo"])
+def test_a_broken_exercise_fails_naming_the_field(content_copy, old, new, error):
+    _edit(content_copy / "exercises.toml", old, new)
+    with pytest.raises(ContentError, match=error):
         load(content_copy)
 
 
