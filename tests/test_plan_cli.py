@@ -99,11 +99,11 @@ def test_bad_option_is_a_usage_error(capsys):
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 def test_audio_reports_measured_next_to_planned(capsys, tmp_path):
-    wav = tmp_path / "chest.wav"
-    code, out, _ = run(capsys, "chest opener", "--dose", "short", "--audio", str(wav))
+    wav = tmp_path / "childs_pose.wav"
+    code, out, _ = run(capsys, "child's pose", "--dose", "short", "--audio", str(wav))
     assert code == 0 and wav.stat().st_size > 0
-    planned = plan(CONTENT.exercise("chest_opener"), Settings(dose="short")).planned_s
+    planned = plan(CONTENT.exercise("childs_pose"), Settings(dose="short")).planned_s
     match = re.search(r"measured ([\d.]+) s, planned ([\d.]+) s", out)
     assert match and float(match.group(2)) == pytest.approx(planned, abs=0.05)
-    # espeak is not Alexa, but the pauses dominate a hold: within 15 %
-    assert float(match.group(1)) == pytest.approx(planned, rel=0.15)
+    # espeak is not Alexa, but the pauses dominate a hold: its length is within 10 % of the plan
+    assert float(match.group(1)) == pytest.approx(planned, rel=0.10)

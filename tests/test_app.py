@@ -1,0 +1,121 @@
+"""The web edge with verification off: health, routing, size limit, bad bodies, the loud
+warnings, and the SDK's own skill id check."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from skill import __version__, create_app
+from skill.envelopes import SKILL_ID, launch_request
+from skill.persistence import MemoryAdapter
+
+OFF = {"ALEXA_VERIFY_REQUESTS": "off", "STORAGE_BACKEND": "memory"}
+
+
+def test_health_reports_version_and_that_verification_is_off(client) -> None:
+    raw = client.get("/healthz")
+    assert raw.status_code == 200
+    assert raw.get_json() == {"status": "ok", "version": __version__, "verification": False, "storage": "memory"}
+
+
+def test_health_reports_verification_on_by_default(monkeypatch) -> None:
+    monkeypatch.setenv("STORAGE_BACKEND", "memory")
+    monkeypatch.delenv("ALEXA_VERIFY_REQUESTS", raising=False)
+    assert create_app().test_client().get("/healthz").get_json()["verification"] is True
+
+
+def test_turning_verification_off_is_loud(caplog) -> None:
+    caplog.set_level(logging.WARNING)
+    create_app(OFF)
+    assert "REQUEST VERIFICATION IS OFF" in caplog.text
+
+
+def test_no_skill_id_warns_that_any_skill_could_call(caplog) -> None:
+    caplog.set_level(logging.WARNING)
+    create_app({"STORAGE_BACKEND": "memory"})
+    assert "any Alexa skill could call this service" in caplog.text
+    caplog.clear()
+    create_app({"STORAGE_BACKEND": "memory", "ALEXA_SKILL_IDS": SKILL_ID})
+    assert "any Alexa skill" not in caplog.text
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/", 404), ("get", "/alexa", 405), ("put", "/alexa", 405), ("post", "/healthz", 405),
+    ("get", "/admin", 404),
+])
+def test_other_paths_and_methods_get_json_errors(client, method: str, path: str, status: int) -> None:
+    raw = getattr(client, method)(path)
+    assert raw.status_code == status
+    assert raw.is_json and raw.get_json()["error"]
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"not json", "body is not valid JSON"),
+    (b"\xff\xfe\x00", "body is not valid JSON"),
+    (b"", "body is not valid JSON"),
+    (b"[1, 2]", "not an Alexa request envelope"),
+    (b'{"version": "1.0"}', "not an Alexa request envelope"),
+    (b'{"version": "1.0", "request": {"type": "NoSuchRequest"}, "context": {"System": {}}}',
+     "request envelope not understood"),
+    (b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}, "context": {}}',
+     "request envelope not understood"),
+    (b'{"version": "1.0", "request": {"type": "LaunchRequest"}}', "request envelope not understood"),
+])
+def test_bad_bodies_get_400_with_a_reason_and_the_service_stays_up(client, caplog, body: bytes, reason: str) -> None:
+    raw = client.post("/alexa", data=body, content_type="application/json")
+    assert raw.status_code == 400
+    assert raw.get_json() == {"error": reason}
+    assert "refused request" in caplog.text
+    assert client.post("/alexa", data=json.dumps(launch_request())).status_code == 200
+
+
+def test_oversized_body_gets_413_before_anything_else(client) -> None:
+    body = json.dumps(launch_request() | {"padding": "x" * (128 * 1024)})
+    raw = client.post("/alexa", data=body)
+    assert raw.status_code == 413
+    assert "larger than 131072 bytes" in raw.get_json()["error"]
+
+
+def test_a_body_just_under_the_limit_is_read(client) -> None:
+    base = json.dumps(launch_request())
+    body = base[:-1] + ', "padding": "' + "x" * (128 * 1024 - len(base) - 20) + '"}'
+    assert len(body) < 128 * 1024
+    assert client.post("/alexa", data=body).status_code == 200
+
+
+def test_the_sdk_also_refuses_another_skills_id_when_one_is_configured() -> None:
+    app = create_app(OFF | {"ALEXA_SKILL_IDS": SKILL_ID}, persistence=MemoryAdapter())
+    other = launch_request(application_id="amzn1.ask.skill.99999999-0000-4000-8000-000000000000")
+    raw = app.test_client().post("/alexa", data=json.dumps(other))
+    assert raw.status_code == 400 and raw.get_json() == {"error": "request not for this skill"}
+
+
+def test_an_unexpected_failure_at_the_edge_is_a_json_500(caplog) -> None:
+    app = create_app(OFF, persistence=MemoryAdapter())
+
+    def explode(**kwargs):
+        raise RuntimeError("edge failure")
+
+    app.extensions["stretch_skill"].invoke = explode
+    raw = app.test_client().post("/alexa", data=json.dumps(launch_request()))
+    assert raw.status_code == 500 and raw.get_json() == {"error": "internal error"}
+    assert "edge failure" in caplog.text
+
+
+def test_bad_settings_fail_start_up_naming_the_variable() -> None:
+    from skill.config import ConfigError
+
+    with pytest.raises(ConfigError, match="STORAGE_BACKEND"):
+        create_app({"STORAGE_BACKEND": "postgres"})
+    with pytest.raises(ConfigError, match="ALEXA_VERIFY_REQUESTS"):
+        create_app({"ALEXA_VERIFY_REQUESTS": "maybe"})
+
+
+def test_response_is_alexa_json(client) -> None:
+    raw = client.post("/alexa", data=json.dumps(launch_request()))
+    assert raw.mimetype == "application/json"
+    body = raw.get_json()
+    assert body["version"] == "1.0" and body["response"]["outputSpeech"]["type"] == "SSML"
