@@ -13,7 +13,6 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import coach, create_app
 from skill.content import CONTENT
-from skill.handlers import HANDLED_INTENTS
 from skill.persistence import MemoryAdapter, SQLiteAdapter
 from tests.conversation import MODEL, Conversation, Said, check_response
 from tests.envelopes import USER_ID, intent_request, launch_request, skill_disabled_event
@@ -77,10 +76,6 @@ def test_every_intent_in_every_state_gives_a_valid_answer(talk: Conversation, se
         said.says("healthcare provider", "emergency services")
     if said.ends_session is False:
         assert said.state["v"] == 1
-
-
-def test_every_model_intent_has_a_handler_and_back() -> None:
-    assert set(MODEL_INTENTS) == set(HANDLED_INTENTS)
 
 
 # --- the routine ---------------------------------------------------------------------------

@@ -230,3 +230,22 @@ def test_lint_catches_a_duplicate() -> None:
     }
     with pytest.raises(AssertionError):
         test_no_sample_is_used_twice(broken)
+
+
+def test_every_spoken_form_in_the_model_names_the_same_stretch_in_content() -> None:
+    """Content's synonyms back up entity resolution (and `plan`); they must agree with the model."""
+    from skill.content import CONTENT
+
+    model = json.loads((MODEL_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
+    exercise_type = next(t for t in model["types"] if t["name"] == "EXERCISE")
+    for value in exercise_type["values"]:
+        for spoken in (value["name"]["value"], *value["name"].get("synonyms", ())):
+            found = CONTENT.lookup(spoken)
+            assert found is not None and found.id == value["id"], spoken
+
+
+def test_every_intent_in_the_model_has_a_handler_and_every_handler_intent_is_in_the_model() -> None:
+    from skill.handlers import HANDLED_INTENTS
+
+    model = json.loads((MODEL_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
+    assert {i["name"] for i in model["intents"]} == set(HANDLED_INTENTS)
