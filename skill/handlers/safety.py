@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import logging
 
+from ask_sdk_core.handler_input import HandlerInput
+
 from skill import coach
-from skill.handlers.base import simple
+from skill.coach import Context, Outcome
+from skill.handlers import turn
+from skill.handlers.base import IntentHandler
 
 log = logging.getLogger("skill.handlers")
 
-# Registered before every other handler. Only that a safety stop happened is logged:
-# what she said is health information and is neither logged nor stored.
-SymptomIntentHandler = simple("SymptomIntentHandler", ("SymptomIntent",), coach.symptom)
+
+class SymptomIntentHandler(IntentHandler):
+    """Registered before every other handler, so it wins in any state."""
+
+    intents = ("SymptomIntent",)
+
+    def decide(self, ctx: Context, handler_input: HandlerInput) -> Outcome:
+        # Only that a safety stop happened is logged: what she said is health information
+        # and is neither logged nor stored.
+        log.info("safety stop: routine ended (user %s)", turn.user_of(handler_input))
+        return coach.symptom(ctx)
