@@ -279,7 +279,7 @@ def bench_render(quick: bool) -> list[Figure]:
         info("render", "  of which plan()", totals["plan"] / calls, "ms"),
         info("render", "  of which render()", totals["render"] / calls, "ms"),
         info("render", "  of which validate()", totals["validate"] / calls, "ms",
-             "validate() is a test-time check; the handlers call only plan() and render()"),
+             "the handlers validate every response before sending it (skill.handlers.turn)"),
         info("render", "slowest call", worst[0], "ms", worst[1]),
     ]
 
