@@ -102,6 +102,9 @@ class Content:
     exercises: tuple[Exercise, ...]
     number_words: tuple[str, ...]
     prompts: Mapping[str, str]
+    # Built once at load so requests neither re-normalise names nor re-parse templates.
+    spoken_ids: Mapping[str, str]  # normalised id, name or synonym -> exercise id
+    prompt_fields: Mapping[str, frozenset[str]]  # prompt key -> its placeholders
 
     def exercise(self, exercise_id: str) -> Exercise:
         for ex in self.exercises:
@@ -115,11 +118,8 @@ class Content:
 
     def lookup(self, spoken: str) -> Exercise | None:
         """An id, name or synonym (any case or punctuation) -> the exercise, else None."""
-        wanted = _normal(spoken)
-        for ex in self.exercises:
-            if wanted in {_normal(w) for w in (ex.id, ex.name, *ex.synonyms)}:
-                return ex
-        return None
+        exercise_id = self.spoken_ids.get(_normal(spoken))
+        return self.exercise(exercise_id) if exercise_id else None
 
     def number_word(self, n: int) -> str:
         if not 1 <= n <= len(self.number_words):
@@ -127,11 +127,12 @@ class Content:
         return self.number_words[n - 1]
 
     def placeholders(self, key: str) -> set[str]:
-        return _fields_of(self._prompt(key))
+        self._prompt(key)
+        return set(self.prompt_fields[key])
 
     def say(self, key: str, **params: object) -> str:
         template = self._prompt(key)
-        wanted = _fields_of(template)
+        wanted = self.prompt_fields[key]
         missing, extra = wanted - params.keys(), params.keys() - wanted
         if missing or extra:
             problems = []
@@ -281,7 +282,7 @@ def _read(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path.name}: not valid TOML: {exc}") from None
 
 
-def _exercises(data: Mapping[str, Any]) -> tuple[tuple[Exercise, ...], tuple[str, ...]]:
+def _exercises(data: Mapping[str, Any]) -> tuple[tuple[Exercise, ...], tuple[str, ...], dict[str, str]]:
     _no_unknown(data, ("exercise", "number_words"), EXERCISES_FILE)
     raw = _require(data, "exercise", list, EXERCISES_FILE)
     if not raw:
@@ -307,7 +308,7 @@ def _exercises(data: Mapping[str, Any]) -> tuple[tuple[Exercise, ...], tuple[str
                 f"{EXERCISES_FILE}: exercise {ex.id!r}: dose.max {ex.dose.max} "
                 f"is more than number_words can count ({len(numbers)})"
             )
-    return exercises, numbers
+    return exercises, numbers, owner
 
 
 def _prompts(paths: Iterable[Path]) -> dict[str, str]:
@@ -334,12 +335,15 @@ def _prompts(paths: Iterable[Path]) -> dict[str, str]:
 def load(directory: Path | str = _DIR) -> Content:
     """Read and validate a content folder (the package's own by default)."""
     directory = Path(directory)
-    exercises, numbers = _exercises(_read(directory / EXERCISES_FILE))
+    exercises, numbers, spoken_ids = _exercises(_read(directory / EXERCISES_FILE))
     prompt_files = sorted(p for p in directory.glob("*.toml") if p.name != EXERCISES_FILE)
+    prompts = _prompts(prompt_files)
     return Content(
         exercises=exercises,
         number_words=numbers,
-        prompts=MappingProxyType(_prompts(prompt_files)),
+        prompts=MappingProxyType(prompts),
+        spoken_ids=MappingProxyType(spoken_ids),
+        prompt_fields=MappingProxyType({key: frozenset(_fields_of(text)) for key, text in prompts.items()}),
     )
 
 
