@@ -16,7 +16,7 @@ from typing import Union
 from skill import profile as prof
 from skill import routine as rt
 from skill.content import CONTENT, say
-from skill.pacing import DOSES, PACES, plan
+from skill.pacing import DOSES, PACES, plan, routine_seconds
 from skill.profile import Position, Profile
 from skill.routine import RoutineState
 from skill.timeline import Timeline
@@ -50,10 +50,6 @@ class Outcome:
 
 
 # --- small helpers -------------------------------------------------------------------------
-
-def exercise_ids() -> tuple[str, ...]:
-    return tuple(e.id for e in CONTENT.exercises)
-
 
 def _name(exercise_id: str | None) -> str:
     return CONTENT.exercise(exercise_id).name if exercise_id else ""
@@ -161,7 +157,7 @@ def _start_routine(ctx: Context, index: int = 0, lead: tuple[str, ...] = ()) -> 
 
 def new_session_state(profile: Profile, now: datetime) -> RoutineState:
     """The state a new session starts in: an unfinished routine is offered, not assumed."""
-    state = rt.fresh(exercise_ids(), profile.settings)
+    state = rt.fresh(CONTENT.ids, profile.settings)
     pos = profile.position
     if pos is not None and prof.resumable(profile, now) and pos.order == state.order:
         state = replace(state, mode="resume_offer", index=pos.index, done=pos.done, spent_s=pos.spent_s)
@@ -332,7 +328,7 @@ def answer(ctx: Context, intent_name: str) -> Outcome:
     elif intent_name == "WarningSignsIntent":
         lines = (say("warning_signs"),)
     elif intent_name == "ListExercisesIntent":
-        total = sum(plan(e, state.settings).planned_s for e in CONTENT.exercises)
+        total = routine_seconds(state.settings)
         lines = (say("list_exercises", names=_all_names("and"), minutes=minutes_phrase(total)),)
         if not rt.in_routine(state) and state.mode == "idle":
             lines += (say("list_exercises_followup"),)

@@ -10,13 +10,14 @@ import pytest
 from skill import coach
 from skill import profile as prof
 from skill import routine as rt
+from skill.content import CONTENT
 from skill.pacing import DOSES, PACES, Settings
 from skill.profile import Profile
 from skill.ssml import render, speak
 from tests.ssml_checks import assert_alexa_ssml
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-IDS = coach.exercise_ids()
+IDS = CONTENT.ids
 
 
 def ctx(state: rt.RoutineState | None = None, profile: Profile | None = None) -> coach.Context:

@@ -16,6 +16,7 @@ from ask_sdk_model import Response
 
 from skill import coach
 from skill import profile as prof
+from skill.content import CONTENT
 from skill.handlers import turn
 from skill.ssml import render
 
@@ -88,7 +89,7 @@ class ProfileLoadInterceptor(AbstractRequestInterceptor):
             log.error("could not load stored progress (user %s): %s: %s",
                       turn.user_of(handler_input), type(exc).__name__, exc)
             doc, attrs.request_attributes[turn.STORAGE_OK] = {}, False
-        profile, problems = prof.from_document(doc, coach.exercise_ids())
+        profile, problems = prof.from_document(doc, CONTENT.ids)
         for problem in problems:
             log.warning("%s (user %s)", problem, turn.user_of(handler_input))
         attrs.request_attributes[turn.PROFILE_IN] = profile

@@ -12,6 +12,7 @@ from ask_sdk_model import Response
 from skill import coach
 from skill import routine as rt
 from skill.coach import Context, Outcome
+from skill.content import CONTENT
 from skill.privacy import user_ref
 from skill.profile import Profile
 from skill.ssml import render, speak, validate
@@ -50,7 +51,7 @@ def context(handler_input: HandlerInput) -> Context:
     if is_new_session(handler_input):
         state = fallback_state
     else:
-        state, problem = rt.from_attributes(attrs.session_attributes, coach.exercise_ids(), fallback_state)
+        state, problem = rt.from_attributes(attrs.session_attributes, CONTENT.ids, fallback_state)
         if problem:
             log.warning("%s (user %s)", problem, user_of(handler_input))
     return Context(state=state, profile=profile, now=now)
