@@ -86,6 +86,8 @@ def _count_phrase(profile: Profile, now: datetime) -> str:
 
 def followup(state: RoutineState) -> tuple[str, str]:
     """What to say after answering a side question, and its reprompt, for each mode."""
+    if state.asking == "delete":
+        return (say("delete_confirm_reprompt"),) * 2
     if rt.in_routine(state):
         if rt.on_last_stretch(state):
             line = say("followup_routine_last")
@@ -99,8 +101,6 @@ def followup(state: RoutineState) -> tuple[str, str]:
         return (say("single_offer_reprompt", next_name=_name(nxt)),) * 2
     if state.mode == "fresh_offer":
         return (say("fresh_offer_reprompt"),) * 2
-    if state.mode == "confirm_delete":
-        return (say("delete_confirm_reprompt"),) * 2
     return say("followup_idle"), say("followup_idle_reprompt")
 
 
@@ -261,7 +261,7 @@ def repeat(ctx: Context) -> Outcome:
 
 def yes(ctx: Context) -> Outcome:
     state = ctx.state
-    if state.mode == "confirm_delete":
+    if state.asking == "delete":
         gone = Profile()
         reply = Reply((say("delete_done"),), end_session=True)
         return Outcome(rt.fresh(state.order), gone, reply, effects=("delete_data",))
@@ -272,12 +272,11 @@ def yes(ctx: Context) -> Outcome:
 
 def no(ctx: Context) -> Outcome:
     state = ctx.state
+    if state.asking == "delete":
+        return answer_only(replace(ctx, state=rt.ask(state, None)), (say("delete_kept"),))
     if state.mode == "resume_offer":
         new = rt.with_mode(state, "fresh_offer")
         return Outcome(new, ctx.profile, Reply((say("fresh_offer"),), say("fresh_offer_reprompt")))
-    if state.mode == "confirm_delete":
-        new = rt.with_mode(state, rt.settled_mode(state))
-        return answer_only(replace(ctx, state=new), (say("delete_kept"),))
     if rt.in_routine(state):
         return Outcome(state, ctx.profile, Reply((say("no_in_routine"),),
                                                  followup(state)[1]))
@@ -376,19 +375,31 @@ def adjust(ctx: Context, intent_name: str) -> Outcome:
     return answer_only(Context(state, profile, ctx.now), lines)
 
 
+# Intents that answer (or ask about) a pending question; any other intent leaves it.
+KEEPS_QUESTION = frozenset({"AMAZON.YesIntent", "AMAZON.NoIntent", "AMAZON.FallbackIntent",
+                            "AMAZON.HelpIntent"})
+
+
+def leave_question(ctx: Context, intent_name: str) -> Context:
+    """Saying something else instead of yes or no drops the question, never her place."""
+    if ctx.state.asking is None or intent_name in KEEPS_QUESTION:
+        return ctx
+    return replace(ctx, state=rt.ask(ctx.state, None))
+
+
 def delete_request(ctx: Context) -> Outcome:
-    state = rt.with_mode(ctx.state, "confirm_delete")
+    state = rt.ask(ctx.state, "delete")
     return Outcome(state, ctx.profile, Reply((say("delete_confirm"),), say("delete_confirm_reprompt")))
 
 
 def fallback(ctx: Context) -> Outcome:
     state = ctx.state
-    if rt.in_routine(state):
-        text = say("fallback_routine", name=_name(state.current_id))
-        return Outcome(state, ctx.profile, Reply((text,), followup(state)[1]))
     if rt.awaiting_answer(state):
         line, reprompt = followup(state)
         return Outcome(state, ctx.profile, Reply((say("fallback_question"), line), reprompt))
+    if rt.in_routine(state):
+        text = say("fallback_routine", name=_name(state.current_id))
+        return Outcome(state, ctx.profile, Reply((text,), followup(state)[1]))
     return Outcome(state, ctx.profile, Reply((say("fallback_idle"),), say("followup_idle_reprompt")))
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
 
-from skill.pacing import DOSES, PACES, Settings
+from skill.pacing import Settings
+from skill.routine import check_place
 
 PROFILE_VERSION = 1
 HISTORY_DAYS = 90
@@ -94,27 +95,20 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
     raw = doc.get("position")
     if raw is not None:
         try:
-            order = tuple(raw["order"])
-            if sorted(order) != sorted(known_ids):
-                raise ValueError("order does not match the stretches")
-            index = raw["index"]
-            if type(index) is not int or not 0 <= index < len(order):
-                raise ValueError("index out of range")
-            done = tuple(raw["done"])
-            if not all(d in known_ids for d in done):
-                raise ValueError("unknown stretch in done")
-            spent = float(raw["spent_s"])
-            position = Position(order, index, done, max(spent, 0.0), _parse_ts(raw["saved_at"]))
+            order, index, done, spent = check_place(raw["order"], raw["index"], raw["done"], raw["spent_s"],
+                                                    known_ids)
+            if index is None:
+                raise ValueError("position without an index")
+            position = Position(order, index, done, spent, _parse_ts(raw["saved_at"]))
         except (TypeError, ValueError, KeyError) as exc:
             problems.append(f"stored position dropped: {exc}")
 
     settings = Settings()
     raw_settings = doc.get("settings")
     if isinstance(raw_settings, Mapping):
-        pace, dose = raw_settings.get("pace"), raw_settings.get("dose")
-        if pace in PACES and dose in DOSES:
-            settings = Settings(pace=pace, dose=dose)
-        else:
+        try:
+            settings = Settings(pace=raw_settings.get("pace"), dose=raw_settings.get("dose"))
+        except ValueError:
             problems.append("stored settings dropped")
 
     completed: list[datetime] = []

@@ -7,20 +7,22 @@ Session attributes hold one object under STATE_KEY ("coach"), version 1:
 
     {
       "v": 1,
-      "mode": "idle" | "routine" | "single" | "resume_offer" | "fresh_offer" | "confirm_delete",
+      "mode": "idle" | "routine" | "single" | "resume_offer" | "fresh_offer",
       "order": ["cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener"],
       "index": 2,              # the stretch she is on (0-based into order), or null
       "pace": "normal",        # slower | normal | faster: breath timing
       "dose": "standard",      # short | standard | full: breaths, reps, hold length
       "done": ["cat_cow"],     # stretches finished in this routine
       "spent_s": 312.5,        # planned seconds of the stretches guided in this routine
-      "replay": ["stretch", "wall_angels"] | ["answer", "FrequencyIntent"] | null
+      "replay": ["stretch", "wall_angels"] | ["answer", "FrequencyIntent"] | null,
+      "asking": "delete" | null  # a yes/no question pending on top of the mode
     }
 
 mode: "routine" means the last response guided order[index] (or offered it); "single"
 means she asked for one stretch by name outside a routine and order[index] was guided;
-"resume_offer" and "fresh_offer" are yes/no questions at launch; "confirm_delete" is the
-yes/no question before deleting her data. Anything missing, older or malformed is replaced
+"resume_offer" and "fresh_offer" are yes/no questions at launch. "asking" is a question
+asked on top of any mode (before deleting her data): answering it, or saying anything
+else, returns her to the mode she was in, place intact. Anything missing, older or malformed is replaced
 by a fresh state and the problem is reported to the caller to log; it never raises.
 """
 
@@ -29,11 +31,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from skill.pacing import DOSES, PACES, Settings
+from skill.pacing import Settings
 
 STATE_KEY = "coach"
 SCHEMA_VERSION = 1
-MODES = ("idle", "routine", "single", "resume_offer", "fresh_offer", "confirm_delete")
+MODES = ("idle", "routine", "single", "resume_offer", "fresh_offer")
+QUESTIONS = ("delete",)
 REPLAY_KINDS = ("stretch", "answer")
 
 
@@ -46,6 +49,7 @@ class RoutineState:
     done: tuple[str, ...] = ()
     spent_s: float = 0.0
     replay: tuple[str, str] | None = None
+    asking: str | None = None
 
     @property
     def total(self) -> int:
@@ -75,7 +79,7 @@ def on_last_stretch(state: RoutineState) -> bool:
 
 def awaiting_answer(state: RoutineState) -> bool:
     """A yes/no question is pending."""
-    return state.mode in ("resume_offer", "fresh_offer", "confirm_delete", "single")
+    return state.asking is not None or state.mode in ("resume_offer", "fresh_offer", "single")
 
 
 # --- transitions ------------------------------------------------------------------------
@@ -120,9 +124,10 @@ def with_mode(state: RoutineState, mode: str) -> RoutineState:
     return replace(state, mode=mode)
 
 
-def settled_mode(state: RoutineState) -> str:
-    """The mode to return to after a side question: the routine if one is under way."""
-    return "routine" if state.index is not None and state.mode in ("routine", "confirm_delete") else "idle"
+def ask(state: RoutineState, question: str | None) -> RoutineState:
+    if question is not None and question not in QUESTIONS:
+        raise ValueError(f"unknown question {question!r}")
+    return replace(state, asking=question)
 
 
 def shift(options: Sequence[str], value: str, step: int) -> str | None:
@@ -149,6 +154,7 @@ def to_attributes(state: RoutineState) -> dict[str, Any]:
             "done": list(state.done),
             "spent_s": state.spent_s,
             "replay": list(state.replay) if state.replay else None,
+            "asking": state.asking,
         }
     }
 
@@ -172,26 +178,16 @@ def _parse(raw: Any, known_ids: tuple[str, ...]) -> RoutineState:
         raise TypeError("not an object")
     if raw.get("v") != SCHEMA_VERSION:
         raise ValueError(f"schema version {raw.get('v')!r}, expected {SCHEMA_VERSION}")
-    order = raw["order"]
-    if not isinstance(order, list) or sorted(order) != sorted(known_ids) or len(set(order)) != len(order):
-        raise ValueError("order is not a permutation of the known stretches")
     mode = raw["mode"]
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    index = raw["index"]
-    if index is not None and (type(index) is not int or not 0 <= index < len(order)):
-        raise ValueError(f"index {index!r} out of range")
+    order, index, done, spent = check_place(raw["order"], raw["index"], raw["done"], raw["spent_s"], known_ids)
     if mode in ("routine", "single", "resume_offer") and index is None:
         raise ValueError(f"mode {mode} needs an index")
-    pace, dose = raw["pace"], raw["dose"]
-    if pace not in PACES or dose not in DOSES:
-        raise ValueError(f"unknown settings {pace!r}/{dose!r}")
-    done = raw["done"]
-    if not isinstance(done, list) or not all(d in known_ids for d in done):
-        raise ValueError("done holds unknown stretches")
-    spent = raw["spent_s"]
-    if type(spent) not in (int, float) or spent < 0:
-        raise ValueError("spent_s is not a non-negative number")
+    settings = Settings(pace=raw["pace"], dose=raw["dose"])  # raises ValueError on unknown values
+    asking = raw.get("asking")
+    if asking is not None and asking not in QUESTIONS:
+        raise ValueError(f"unknown question {asking!r}")
     replay = raw.get("replay")
     if replay is not None:
         if (not isinstance(replay, list) or len(replay) != 2 or replay[0] not in REPLAY_KINDS
@@ -200,7 +196,20 @@ def _parse(raw: Any, known_ids: tuple[str, ...]) -> RoutineState:
         if replay[0] == "stretch" and replay[1] not in known_ids:
             raise ValueError("replay names an unknown stretch")
         replay = (replay[0], replay[1])
-    return RoutineState(
-        order=tuple(order), mode=mode, index=index, settings=Settings(pace=pace, dose=dose),
-        done=tuple(done), spent_s=float(spent), replay=replay,
-    )
+    return RoutineState(order=order, mode=mode, index=index, settings=settings, done=done,
+                        spent_s=spent, replay=replay, asking=asking)
+
+
+def check_place(
+    order: Any, index: Any, done: Any, spent_s: Any, known_ids: Sequence[str]
+) -> tuple[tuple[str, ...], int | None, tuple[str, ...], float]:
+    """Validate a place in the routine read back from the session or from storage."""
+    if not isinstance(order, list) or sorted(order) != sorted(known_ids) or len(set(order)) != len(order):
+        raise ValueError("order is not a permutation of the known stretches")
+    if index is not None and (type(index) is not int or not 0 <= index < len(order)):
+        raise ValueError(f"index {index!r} out of range")
+    if not isinstance(done, list) or not all(d in known_ids for d in done):
+        raise ValueError("done holds unknown stretches")
+    if type(spent_s) not in (int, float) or spent_s < 0:
+        raise ValueError("spent_s is not a non-negative number")
+    return tuple(order), index, tuple(done), float(spent_s)

@@ -101,7 +101,7 @@ def test_spoken_list() -> None:
 
 def test_state_round_trips_through_session_attributes() -> None:
     state = rt.RoutineState(order=IDS, mode="routine", index=3, settings=Settings("faster", "short"),
-                            done=IDS[:2], spent_s=201.5, replay=("stretch", IDS[3]))
+                            done=IDS[:2], spent_s=201.5, replay=("stretch", IDS[3]), asking="delete")
     back, problem = rt.from_attributes(rt.to_attributes(state), IDS)
     assert problem is None and back == state
 

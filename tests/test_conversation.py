@@ -60,7 +60,12 @@ def _single(talk: Conversation) -> None:
     talk.intent("ExerciseIntent", exercise="wall angels")
 
 
-STATES = [_fresh, *[_at(i) for i in range(5)], _resume_offer, _single]
+def _asking_delete(talk: Conversation) -> None:
+    _at(1)(talk)
+    talk.intent("DeleteDataIntent")
+
+
+STATES = [_fresh, *[_at(i) for i in range(5)], _resume_offer, _single, _asking_delete]
 
 
 @pytest.mark.parametrize("intent", MODEL_INTENTS)
@@ -422,3 +427,20 @@ def test_invalid_ssml_is_never_sent(talk: Conversation, monkeypatch, caplog) -> 
     said = talk.intent("AMAZON.NextIntent")  # check_response validates what was sent
     said.says("Sorry, something went wrong")
     assert "break" in caplog.text
+
+
+def test_a_delete_question_never_costs_her_place(talk: Conversation, storage) -> None:
+    # Mid-routine: asked, then she says "next" instead of yes or no.
+    talk.launch()
+    talk.intent("AMAZON.NextIntent")
+    talk.intent("DeleteDataIntent").says("delete", "say yes")
+    talk.intent("AMAZON.FallbackIntent").says("yes or no")
+    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: wall angels")
+    talk.intent("AMAZON.YesIntent").says("Stretch 4 of 5")  # yes now means next, not delete
+    assert stored(storage)["position"]["index"] == 3
+    # At the resume offer: asked, answered no, and the offered stretch is still the one to do.
+    talk.intent("AMAZON.PauseIntent")
+    talk.launch().says("You were on child's pose")
+    talk.intent("DeleteDataIntent")
+    talk.intent("AMAZON.NoIntent").says("kept", "Say continue for child's pose")
+    talk.intent("AMAZON.ResumeIntent").says("Stretch 4 of 5: child's pose")

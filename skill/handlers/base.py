@@ -6,9 +6,10 @@ from typing import Callable
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name
+from ask_sdk_core.utils import get_intent_name, is_intent_name
 from ask_sdk_model import Response
 
+from skill import coach
 from skill.coach import Context, Outcome
 from skill.handlers import turn
 
@@ -22,7 +23,8 @@ class IntentHandler(AbstractRequestHandler):
         return any(is_intent_name(name)(handler_input) for name in self.intents)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return turn.respond(handler_input, self.decide(turn.context(handler_input), handler_input))
+        ctx = coach.leave_question(turn.context(handler_input), get_intent_name(handler_input))
+        return turn.respond(handler_input, self.decide(ctx, handler_input))
 
     def decide(self, ctx: Context, handler_input: HandlerInput) -> Outcome:
         raise NotImplementedError
