@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from skill import __version__
 from skill.config import Config
+from skill.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.app")
 
@@ -58,8 +59,6 @@ def create_app(
     _configure_logging(cfg.log_level)
 
     if verifier is None and cfg.verify_requests:
-        from skill.verification import RequestVerifier
-
         verifier = RequestVerifier(cfg.skill_ids)
     if verifier is None:
         log.warning(
@@ -117,8 +116,6 @@ def create_app(
     def alexa() -> Response:
         body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH -> 413 via http_error
         if verifier is not None:
-            from skill.verification import VerificationError
-
             try:
                 verifier.verify(request.headers, body)
             except VerificationError as exc:
@@ -133,7 +130,7 @@ def create_app(
             log.warning("refused request: JSON is not an Alexa request envelope")
             return _error(400, "not an Alexa request envelope")
         try:
-            envelope = serializer.deserialize(json.dumps(payload), RequestEnvelope)
+            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
         except Exception as exc:  # the SDK raises several types for shapes it cannot map
             log.warning("refused request: envelope not understood: %s", exc)
             return _error(400, "request envelope not understood")

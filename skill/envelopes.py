@@ -73,17 +73,20 @@ def launch_request(*, timestamp: datetime | str | None = None, **kw: Any) -> dic
 
 def slot_value(name: str, value: str | None, *, match_id: str | None = None,
                match_name: str | None = None, slot_type: str = "EXERCISE",
-               skill_id: str = SKILL_ID) -> dict[str, Any]:
+               skill_id: str = SKILL_ID, resolved: bool = True) -> dict[str, Any]:
     """One slot as Alexa sends it: with entity resolution when a value was heard.
 
     match_id set -> ER_SUCCESS_MATCH to that id; value but no match_id -> ER_SUCCESS_NO_MATCH;
-    value None -> the slot is present but empty (she did not say it).
+    value None -> the slot is present but empty (she did not say it); resolved=False -> the
+    value without any resolution (as some test tools send it).
     """
     slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
     if value is None:
         return slot
     slot["value"] = value
     slot["source"] = "USER"
+    if not resolved:
+        return slot
     authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
     if match_id is not None:
         status: dict[str, Any] = {"code": "ER_SUCCESS_MATCH"}

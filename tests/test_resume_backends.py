@@ -3,12 +3,19 @@ settings, on each real storage backend, through HTTP and a fresh app each sessio
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
 from skill import create_app
+from skill.config import Config
+from skill.envelopes import launch_request
+from skill.persistence import build_persistence
 from tests.conversation import Conversation
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
 
@@ -38,6 +45,9 @@ def test_pause_then_resume_in_a_new_session(backend: str, request: pytest.Fixtur
     talk.intent("AMAZON.NextIntent")
     talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: wall angels")
     talk.intent("AMAZON.PauseIntent").says("Paused on wall angels")
+    envelope = DefaultSerializer().deserialize(json.dumps(launch_request()), RequestEnvelope)
+    stored = build_persistence(Config.from_mapping(config)).get_attributes(envelope)
+    assert stored["position"]["index"] == 2 and stored["settings"] == {"pace": "slower", "dose": "full"}
 
     talk.client = new_app()
     offer = talk.launch()

@@ -50,7 +50,7 @@ from typing import Any
 
 from skill.content import CONTENT, Exercise
 from skill.pacing import DOSES, PACES, Settings, dose_amount, plan
-from skill.timeline import Silence, Speech, Timeline
+from skill.timeline import Speech, Timeline
 
 FORMATS = ("text", "json", "ssml")
 

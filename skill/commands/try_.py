@@ -41,8 +41,7 @@ def _build(name: str, slots: list[str], session: dict[str, Any]) -> dict[str, An
     parsed = {}
     for item in slots:
         key, _, value = item.partition("=")
-        parsed[key] = slot_value(key, value or None)  # the service matches names itself
-        parsed[key].pop("resolutions", None)
+        parsed[key] = slot_value(key, value or None, resolved=False)  # the service matches names itself
     return intent_request(name, parsed or None, **kw)
 
 

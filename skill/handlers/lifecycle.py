@@ -49,9 +49,7 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
                       turn.user_of(handler_input))
         else:
             log.info("session ended: %s (user %s)", reason, turn.user_of(handler_input))
-        outcome = coach.session_ended(turn.context(handler_input), reason)
-        handler_input.attributes_manager.request_attributes[turn.PROFILE_OUT] = outcome.profile
-        return handler_input.response_builder.response
+        return turn.respond(handler_input, coach.session_ended(turn.context(handler_input), reason))
 
 
 class SkillDisabledEventHandler(AbstractRequestHandler):
