@@ -41,13 +41,11 @@ def espeak_markup(inner_ssml: str) -> tuple[str, float]:
     out: list[str] = []
     leading = 0.0
     pause = 0.0
-    for item in ssml.events(inner_ssml):
-        if isinstance(item, ssml.AudioClip):
+    for before, item in ssml.heard(inner_ssml):
+        pause += before  # a skipped audio clip passes its pause on to what follows
+        if item is None or isinstance(item, ssml.AudioClip):
             continue
-        if isinstance(item, float):
-            pause += item
-            continue
-        if pause and item.strip():
+        if pause:
             if out:
                 out.append(f'<break time="{round(pause * 1000)}ms"/>')
             else:

@@ -374,6 +374,22 @@ def events(ssml: str) -> Iterator[str | float | AudioClip]:
     return visit(root)
 
 
+def heard(ssml: str) -> Iterator[tuple[float, str | AudioClip | None]]:
+    """events() with adjacent pauses merged: (seconds of silence before, sound) pairs.
+    Whitespace-only text takes no pause with it; a closing silence comes as (seconds, None)."""
+    pause = 0.0
+    for item in events(ssml):
+        if isinstance(item, float):
+            pause += item
+        elif isinstance(item, str) and not item.strip():
+            yield 0.0, item
+        else:
+            yield pause, item
+            pause = 0.0
+    if pause:
+        yield pause, None
+
+
 def format_pause(seconds: float) -> str:
     rounded = round(seconds, 1)
     shown = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
@@ -383,19 +399,12 @@ def format_pause(seconds: float) -> str:
 def transcript(ssml: str) -> str:
     """Plain text with pauses as "[4 s]" (adjacent breaks summed), for tests and notes."""
     pieces: list[str] = []
-    pause = 0.0
-    for item in events(ssml):
-        if isinstance(item, float):
-            pause += item
-            continue
-        if isinstance(item, AudioClip):
-            item = "[audio]"
-        if pause and item.strip():
+    for pause, item in heard(ssml):
+        if pause:
             pieces.append(f" {format_pause(pause)} ")
-            pause = 0.0
-        pieces.append(item)  # raw, so text split across tags joins up as written
-    if pause:
-        pieces.append(f" {format_pause(pause)}")
+        if item is not None:
+            # raw text, so text split across tags joins up as written
+            pieces.append("[audio]" if isinstance(item, AudioClip) else item)
     return " ".join("".join(pieces).split())
 
 
