@@ -10,7 +10,6 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 
 from skill import coach
 from skill.coach import Context, Outcome
-from skill.handlers import turn
 from skill.handlers.base import IntentHandler, simple
 
 log = logging.getLogger("skill.handlers")
@@ -44,6 +43,3 @@ class UnknownIntentHandler(IntentHandler):
         log.warning("no handler for intent %s; answering as fallback", get_intent_name(handler_input))
         return coach.fallback(ctx)
 
-
-__all__ = ["AnswerIntentHandler", "AdjustIntentHandler", "DeleteDataIntentHandler",
-           "FallbackIntentHandler", "UnknownIntentHandler", "turn"]
