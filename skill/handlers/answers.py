@@ -42,4 +42,3 @@ class UnknownIntentHandler(IntentHandler):
     def decide(self, ctx: Context, handler_input: HandlerInput) -> Outcome:
         log.warning("no handler for intent %s; answering as fallback", get_intent_name(handler_input))
         return coach.fallback(ctx)
-
