@@ -147,7 +147,7 @@ def _request_envelope(body: dict[str, Any]) -> Any:
 def _profile_document() -> dict[str, Any]:
     """What a real user's stored document looks like after a launch and a next."""
     from skill import create_app
-    from skill.persistence import MemoryAdapter
+    from skill.storage import MemoryAdapter
     from tests.conversation import Conversation
     from tests.envelopes import USER_ID, launch_request
 
@@ -168,7 +168,7 @@ REQUEST_P99_MS = 100.0
 
 def bench_request(quick: bool) -> list[Figure]:
     from skill import create_app
-    from skill.persistence import MemoryAdapter
+    from skill.storage import MemoryAdapter
     from tests.alexa_ca import AlexaTestCA, make_verifier
     from tests.envelopes import SKILL_ID, USER_ID, intent_request, launch_request
 
@@ -241,9 +241,9 @@ RENDER_MEAN_MS = 5.0
 
 
 def bench_render(quick: bool) -> list[Figure]:
-    from skill import ssml
-    from skill.content import CONTENT
-    from skill.pacing import DOSES, PACES, Settings, plan
+    from skill.core import ssml
+    from skill.core.content import CONTENT
+    from skill.core.pacing import DOSES, PACES, Settings, plan
 
     rounds = 5 if quick else 20
     combos = [(ex, Settings(pace, dose)) for ex in CONTENT.exercises for pace in PACES for dose in DOSES]
@@ -278,7 +278,7 @@ def bench_render(quick: bool) -> list[Figure]:
         info("render", "  of which plan()", totals["plan"] / calls, "ms"),
         info("render", "  of which render()", totals["render"] / calls, "ms"),
         info("render", "  of which validate()", totals["validate"] / calls, "ms",
-             "the handlers validate every response before sending it (skill.handlers.turn)"),
+             "the handlers validate every response before sending it (skill.alexa.handlers.turn)"),
         info("render", "slowest call", worst[0], "ms", worst[1]),
     ]
 
@@ -289,7 +289,7 @@ VERIFY_MEAN_MS = 5.0
 
 
 def bench_verify(quick: bool) -> list[Figure]:
-    from skill import verification as v
+    from skill.web import verification as v
     from tests.alexa_ca import AlexaTestCA, make_verifier
     from tests.envelopes import launch_request
 
@@ -332,7 +332,7 @@ WRITERS = 4
 
 def _writer(path: str, worker: int, document: dict[str, Any], ready: Any, go: Any,
             seconds: float, results: Any) -> None:
-    from skill.persistence import SQLiteAdapter, StorageError
+    from skill.storage import SQLiteAdapter, StorageError
     from tests.envelopes import launch_request
 
     storage = SQLiteAdapter(path)
@@ -354,7 +354,7 @@ def _writer(path: str, worker: int, document: dict[str, Any], ready: Any, go: An
 
 
 def bench_sqlite(quick: bool) -> list[Figure]:
-    from skill.persistence import SQLiteAdapter
+    from skill.storage import SQLiteAdapter
     from tests.envelopes import launch_request
 
     n = 150 if quick else 500

@@ -1,9 +1,20 @@
-"""Upper-back stretch coach for pregnancy: an Alexa custom skill served by Flask."""
+"""Upper-back stretch coach for pregnancy: an Alexa custom skill.
 
-__version__ = "0.1.0"
+Layers, bottom up (docs/architecture.md draws them):
+  skill.core      pure: content, pacing, SSML, routine state, the coach, the stored profile
+  skill.storage   persistence adapters and pseudonymous keys
+  skill.alexa     ask-sdk handlers and interceptors: requests in, coach events out
+  skill.web       the Flask edge and Alexa request verification
+  skill.commands  python -m skill ...
+"""
+
+from skill.version import __version__
+
+__all__ = ["__version__", "create_app"]
 
 
-def create_app(config=None, *, verifier=None, persistence=None):  # noqa: D103 - re-exported
-    from skill.app import create_app as _create_app
+def create_app(config=None, *, verifier=None, persistence=None):  # type: ignore[no-untyped-def]
+    """gunicorn's entry point ('skill:create_app()'); see skill.web.app.create_app."""
+    from skill.web.app import create_app as _create_app
 
     return _create_app(config, verifier=verifier, persistence=persistence)

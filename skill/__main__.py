@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m skill", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # shared helpers of the commands, not commands
+            continue
         module = importlib.import_module(f"skill.commands.{info.name}")
         module.register(sub)
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.verification import CERT_URL_HEADER, SIGNATURE_HEADER, RequestVerifier
+from skill.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER, RequestVerifier
 from tests.envelopes import SKILL_ID
 
 __all__ = ["SKILL_ID", "AlexaTestCA", "make_verifier", "other_rsa_key", "CERT_URL"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from skill import create_app
-from skill.persistence import MemoryAdapter
+from skill.storage import MemoryAdapter
 from tests.conversation import Conversation
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from skill.ssml import transcript
+from skill.core.ssml import transcript
 from tests.envelopes import USER_ID, intent_request, launch_request, session_ended_request, slot_value
 from tests.ssml_checks import assert_alexa_ssml
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from skill import ssml
+from skill.core import ssml
 
 # What should never be heard: markup escaped twice (said as "less than break") and
 # content placeholders left unfilled (said as "curly brace name").

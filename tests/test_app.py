@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from skill import __version__, create_app
-from skill.envelopes import SKILL_ID, launch_request
-from skill.persistence import MemoryAdapter
+from skill.alexa.envelopes import SKILL_ID, launch_request
+from skill.storage import MemoryAdapter
 
 OFF = {"ALEXA_VERIFY_REQUESTS": "off", "STORAGE_BACKEND": "memory"}
 

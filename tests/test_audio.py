@@ -5,9 +5,10 @@ import wave
 
 import pytest
 
-from skill import audio, voice
-from skill.ssml import render
-from skill.timeline import Phase, Silence, Speech, Timeline
+from skill.commands import _audio as audio
+from skill.core import voice
+from skill.core.ssml import render
+from skill.core.timeline import Phase, Silence, Speech, Timeline
 
 needs_espeak = pytest.mark.skipif(
     shutil.which(audio.ESPEAK) is None,

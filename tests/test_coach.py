@@ -7,13 +7,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from skill import coach
-from skill import profile as prof
-from skill import routine as rt
-from skill.content import CONTENT
-from skill.pacing import DOSES, PACES, Settings
-from skill.profile import Profile
-from skill.ssml import render, speak
+from skill.core import coach
+from skill.core import profile as prof
+from skill.core import routine as rt
+from skill.core.content import CONTENT
+from skill.core.pacing import DOSES, PACES, Settings
+from skill.core.profile import Profile
+from skill.core.ssml import render, speak
 from tests.ssml_checks import assert_alexa_ssml
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import skill.content as content_module
-from skill.content import (
+import skill.core.content as content_module
+from skill.core.content import (
     CONTENT,
     ContentError,
     Dose,

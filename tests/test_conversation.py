@@ -11,9 +11,10 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill import coach, create_app
-from skill.content import CONTENT
-from skill.persistence import MemoryAdapter
+from skill.core import coach
+from skill import create_app
+from skill.core.content import CONTENT
+from skill.storage import MemoryAdapter
 from tests.conversation import MODEL, Conversation, Said, check_response
 from tests.envelopes import USER_ID, intent_request, launch_request, skill_disabled_event
 
@@ -357,7 +358,7 @@ def test_a_crashing_handler_apologises_and_keeps_her_place(talk: Conversation, m
     def boom(ctx):
         raise RuntimeError("forced failure")
 
-    from skill.handlers import navigation
+    from skill.alexa.handlers import navigation
 
     monkeypatch.setattr(navigation.NextIntentHandler, "decide", lambda self, ctx, hi: boom(ctx))
     said = talk.intent("AMAZON.NextIntent")
@@ -409,7 +410,7 @@ def test_storage_failures_never_cost_her_the_stretch_or_her_progress(caplog) -> 
 
 
 def test_invalid_ssml_is_never_sent(talk: Conversation, monkeypatch, caplog) -> None:
-    from skill.handlers import turn
+    from skill.alexa.handlers import turn
 
     talk.launch()
     monkeypatch.setattr(turn, "render", lambda parts: '<break time="30s"/>')

@@ -264,13 +264,13 @@ def _dockerfile_cmd() -> list[str]:
 
 def _app_can_be_built() -> str | None:
     """Why the app cannot be served yet, or None. Other parts of the project land in
-    parallel; until skill.app and its handlers exist the serve test has nothing to run."""
+    parallel; until skill.web.app and its handlers exist the serve test has nothing to run."""
     try:
-        from skill.app import create_app
+        from skill.web.app import create_app
 
         create_app({"STORAGE_BACKEND": "memory", "ALEXA_SKILL_IDS": SKILL_ID})
     except ImportError as exc:
-        return f"skill.app is not importable yet ({exc})"
+        return f"skill.web.app is not importable yet ({exc})"
     return None
 
 

@@ -194,7 +194,7 @@ def test_exercise_slot(model: dict) -> None:
 
 def expected_exercise_ids() -> list[str]:
     try:
-        from skill.content import CONTENT
+        from skill.core.content import CONTENT
     except ImportError:
         return EXERCISE_IDS_FALLBACK
     return [exercise.id for exercise in CONTENT.exercises]
@@ -234,7 +234,7 @@ def test_lint_catches_a_duplicate() -> None:
 
 def test_every_spoken_form_in_the_model_names_the_same_stretch_in_content() -> None:
     """Content's synonyms back up entity resolution (and `plan`); they must agree with the model."""
-    from skill.content import CONTENT
+    from skill.core.content import CONTENT
 
     model = json.loads((MODEL_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
     exercise_type = next(t for t in model["types"] if t["name"] == "EXERCISE")
@@ -245,7 +245,7 @@ def test_every_spoken_form_in_the_model_names_the_same_stretch_in_content() -> N
 
 
 def test_every_intent_in_the_model_has_a_handler_and_every_handler_intent_is_in_the_model() -> None:
-    from skill.handlers import HANDLED_INTENTS
+    from skill.alexa.handlers import HANDLED_INTENTS
 
     model = json.loads((MODEL_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
     assert {i["name"] for i in model["intents"]} == set(HANDLED_INTENTS)

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from skill import voice
-from skill.content import CONTENT
-from skill.pacing import (
+from skill.core import voice
+from skill.core.content import CONTENT
+from skill.core.pacing import (
     DOSES,
     FLOOR_S,
     PACES,
@@ -20,10 +20,10 @@ from skill.pacing import (
     routine_seconds,
     speaking_seconds,
 )
-from skill.timeline import Silence, Speech
+from skill.core.timeline import Silence, Speech
 
 try:
-    from skill import ssml
+    from skill.core import ssml
 except ImportError:  # pragma: no cover - only while the renderer is being written
     ssml = None
 
@@ -183,7 +183,7 @@ def test_routine_length():
     assert totals["faster", "short"] == min(totals.values())
 
 
-@pytest.mark.skipif(ssml is None, reason="skill.ssml is not importable yet")
+@pytest.mark.skipif(ssml is None, reason="skill.core.ssml is not importable yet")
 @pytest.mark.parametrize("ex, settings", ALL)
 def test_every_timeline_renders_to_valid_ssml(ex, settings):
     from tests.ssml_checks import assert_alexa_ssml

@@ -22,9 +22,9 @@ from ask_sdk_model.launch_request import LaunchRequest
 
 from skill.__main__ import main as cli_main
 from skill.config import Config
-from skill.persistence import MemoryAdapter, SQLiteAdapter, StorageError, build_persistence
-from skill.persistence.sqlite_schema import LATEST_VERSION
-from skill.privacy import user_ref
+from skill.storage import MemoryAdapter, SQLiteAdapter, StorageError, build_persistence
+from skill.storage.sqlite_schema import LATEST_VERSION
+from skill.storage.privacy import user_ref
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def make_dynamo(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     endpoint = request.getfixturevalue("dynamo_endpoint")
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)
-    from skill.persistence.dynamodb import build_dynamodb_adapter
+    from skill.storage.dynamodb import build_dynamodb_adapter
 
     config = Config(
         storage_backend="dynamodb",
@@ -236,7 +236,7 @@ def test_default_backend_loads_no_aws_code(tmp_path: Path) -> None:
         f"""
         import sys
         from skill.config import Config
-        from skill.persistence import build_persistence
+        from skill.storage import build_persistence
         storage = build_persistence(Config.from_mapping({{"SQLITE_PATH": {str(tmp_path / "s.db")!r}}}))
         print(storage.count_users(), "boto3" in sys.modules, "ask_sdk_dynamodb.adapter" in sys.modules)
         """
@@ -253,7 +253,7 @@ def test_dynamodb_region_may_come_from_config_only(tmp_path: Path, dynamo_endpoi
     code = textwrap.dedent(
         f"""
         from skill.config import Config
-        from skill.persistence import build_persistence
+        from skill.storage import build_persistence
         from tests.test_persistence import envelope
         config = Config.from_mapping({{"STORAGE_BACKEND": "dynamodb", "AWS_REGION": "{REGION}",
             "DYNAMODB_TABLE": "{unique_table_name()}", "DYNAMODB_ENDPOINT_URL": "{dynamo_endpoint}",
@@ -311,7 +311,7 @@ def test_corrupt_row_reads_as_new_user_logs_a_ref_and_is_kept(tmp_path: Path, ca
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE users SET document = ? WHERE user_id = ?", ('{"index": 2, trunc', USER_A))
 
-    with caplog.at_level(logging.WARNING, logger="skill.persistence"):
+    with caplog.at_level(logging.WARNING, logger="skill.storage"):
         assert storage.get_attributes(envelope(USER_A)) == {}
     assert user_ref(USER_A) in caplog.text
     assert USER_A not in caplog.text

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from skill.persistence import SQLiteAdapter, StorageError
-from skill.persistence.sqlite_schema import LATEST_VERSION
+from skill.storage import SQLiteAdapter, StorageError
+from skill.storage.sqlite_schema import LATEST_VERSION
 from tests.test_persistence import envelope
 
 REPO = Path(__file__).resolve().parents[1]
@@ -181,7 +181,7 @@ def test_a_new_process_reads_what_an_old_one_wrote(tmp_path: Path) -> None:
     doc = {"position": {"index": 3}, "completed": ["2025-06-01"], "name": "Zoë ✓ 🤰"}
     _python(
         f"""
-        from skill.persistence import SQLiteAdapter
+        from skill.storage import SQLiteAdapter
         from tests.test_persistence import envelope
         SQLiteAdapter({str(path)!r}).save_attributes(envelope("restart-user"), {doc!r})
         """,
@@ -190,7 +190,7 @@ def test_a_new_process_reads_what_an_old_one_wrote(tmp_path: Path) -> None:
     out = _python(
         f"""
         import json
-        from skill.persistence import SQLiteAdapter
+        from skill.storage import SQLiteAdapter
         from tests.test_persistence import envelope
         print(json.dumps(SQLiteAdapter({str(path)!r}).get_attributes(envelope("restart-user"))))
         """,

@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from skill.__main__ import main
-from skill.content import CONTENT
-from skill.pacing import Settings, plan, routine_seconds
+from skill.core.content import CONTENT
+from skill.core.pacing import Settings, plan, routine_seconds
 
 NAMES = [ex.name for ex in CONTENT.exercises]
 
@@ -74,7 +74,7 @@ def test_json_has_the_documented_shape(capsys):
 
 
 def test_ssml_output_is_valid_alexa_ssml(capsys):
-    from skill import ssml
+    from skill.core import ssml
 
     code, out, _ = run(capsys, "cat cow", "--format", "ssml")
     assert code == 0

@@ -14,8 +14,8 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import create_app
 from skill.config import Config
-from skill.envelopes import launch_request
-from skill.persistence import build_persistence
+from skill.alexa.envelopes import launch_request
+from skill.storage import build_persistence
 from tests.conversation import Conversation
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
 

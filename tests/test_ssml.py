@@ -4,9 +4,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill import ssml, voice
-from skill.ssml import SSMLError, render, speak, total_break_seconds, transcript, validate
-from skill.timeline import Phase, Silence, Speech, Timeline
+from skill.core import ssml, voice
+from skill.core.ssml import SSMLError, render, speak, total_break_seconds, transcript, validate
+from skill.core.timeline import Phase, Silence, Speech, Timeline
 from tests.ssml_checks import assert_alexa_ssml
 
 

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from skill import create_app
 from skill.__main__ import main
-from skill.persistence import MemoryAdapter
+from skill.storage import MemoryAdapter
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from skill.verification import (
+from skill.web.verification import (
     CHAIN_MAX_BYTES,
     RequestVerifier,
     VerificationError,

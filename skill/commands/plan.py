@@ -34,7 +34,7 @@ as [4.0 s], a total per exercise and, for the routine, a routine total.
   start_s counts from the start of that exercise; seconds are rounded to 0.01.
 
 --format ssml: each exercise's full <speak> string (what one response says), one per
-line; exits 1 if any fails skill.ssml.validate.
+line; exits 1 if any fails skill.core.ssml.validate.
 
 --audio FILE.wav: also speak the plan with espeak-ng into FILE.wav (the whole routine
 into one file when no EXERCISE is given) and print its measured length next to the
@@ -48,9 +48,9 @@ import json
 import sys
 from typing import Any
 
-from skill.content import CONTENT, Exercise
-from skill.pacing import DOSES, PACES, Settings, dose_amount, plan
-from skill.timeline import Speech, Timeline
+from skill.core.content import CONTENT, Exercise
+from skill.core.pacing import DOSES, PACES, Settings, dose_amount, plan
+from skill.core.timeline import Speech, Timeline
 
 FORMATS = ("text", "json", "ssml")
 
@@ -173,7 +173,7 @@ def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> d
 # --- ssml and audio ---------------------------------------------------------------------
 
 def _print_ssml(timelines: list[tuple[Exercise, Timeline]]) -> int:
-    from skill import ssml  # imported here: text and json need no renderer
+    from skill.core import ssml  # imported here: text and json need no renderer
 
     status = 0
     for ex, timeline in timelines:
@@ -188,7 +188,8 @@ def _print_ssml(timelines: list[tuple[Exercise, Timeline]]) -> int:
 
 
 def _audio(timelines: list[tuple[Exercise, Timeline]], path: str) -> int:
-    from skill import audio, ssml  # espeak-ng only when asked for
+    from skill.commands import _audio as audio
+    from skill.core import ssml  # espeak-ng only when asked for
 
     inner = ssml.render([t for _, t in timelines])
     planned = sum(t.planned_s for _, t in timelines)

@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from skill.config import Config, ConfigError
-from skill.persistence import StorageError, build_persistence
+from skill.storage import StorageError, build_persistence
 
 
 def _positive_days(raw: str) -> int:

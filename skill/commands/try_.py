@@ -15,8 +15,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from skill.envelopes import intent_request, launch_request, session_ended_request, slot_value
-from skill.ssml import transcript
+from skill.alexa.envelopes import intent_request, launch_request, session_ended_request, slot_value
+from skill.core.ssml import transcript
 
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
 STATE_FILE = Path("data") / ".try-session.json"

@@ -9,15 +9,15 @@ from datetime import datetime, timezone
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import coach
-from skill import routine as rt
-from skill.coach import Context, Outcome
-from skill.content import CONTENT
-from skill.privacy import user_ref
-from skill.profile import Profile
-from skill.ssml import render, speak, validate
+from skill.core import coach
+from skill.core import routine as rt
+from skill.core.coach import Context, Outcome
+from skill.core.content import CONTENT
+from skill.storage.privacy import user_ref
+from skill.core.profile import Profile
+from skill.core.ssml import render, speak, validate
 
-log = logging.getLogger("skill.handlers")
+log = logging.getLogger("skill.alexa.handlers")
 
 PROFILE_IN = "profile"  # request attribute: the profile as loaded
 PROFILE_OUT = "profile_out"  # request attribute: the profile to store

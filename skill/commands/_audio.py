@@ -20,7 +20,7 @@ import subprocess
 import wave
 from pathlib import Path
 
-from skill import ssml, voice
+from skill.core import ssml, voice
 
 ESPEAK = "espeak-ng"
 # espeak's -s is nominal: it speaks faster than it says. Measured on the skill's kind of

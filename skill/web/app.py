@@ -16,11 +16,11 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from skill import __version__
+from skill.version import __version__
 from skill.config import Config
-from skill.verification import RequestVerifier, VerificationError
+from skill.web.verification import RequestVerifier, VerificationError
 
-log = logging.getLogger("skill.app")
+log = logging.getLogger("skill.web.app")
 
 SKILL_EXTENSION = "stretch_skill"
 
@@ -72,11 +72,11 @@ def create_app(
         )
 
     if persistence is None:
-        from skill.persistence import build_persistence
+        from skill.storage import build_persistence
 
         persistence = build_persistence(cfg)
 
-    from skill.handlers import build_skill
+    from skill.alexa.handlers import build_skill
 
     # With exactly one id, the SDK double-checks it too; with several, the verifier does it.
     sdk_skill_id = cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None

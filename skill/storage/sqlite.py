@@ -22,9 +22,9 @@ from typing import Any, Callable, TypeVar
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence import sqlite_schema
-from skill.persistence.base import SECONDS_PER_DAY, StorageError, decode_document, encode_document, user_key
-from skill.privacy import user_ref
+from skill.storage import sqlite_schema
+from skill.storage.base import SECONDS_PER_DAY, StorageError, decode_document, encode_document, user_key
+from skill.storage.privacy import user_ref
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_intent_name
 from ask_sdk_model import Response
 
-from skill import coach
-from skill.coach import Context, Outcome
-from skill.handlers import turn
+from skill.core import coach
+from skill.core.coach import Context, Outcome
+from skill.alexa.handlers import turn
 
 
 class IntentHandler(AbstractRequestHandler):

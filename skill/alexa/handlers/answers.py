@@ -8,11 +8,11 @@ import logging
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, is_request_type
 
-from skill import coach
-from skill.coach import Context, Outcome
-from skill.handlers.base import IntentHandler, simple
+from skill.core import coach
+from skill.core.coach import Context, Outcome
+from skill.alexa.handlers.base import IntentHandler, simple
 
-log = logging.getLogger("skill.handlers")
+log = logging.getLogger("skill.alexa.handlers")
 
 
 class AnswerIntentHandler(IntentHandler):

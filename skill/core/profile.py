@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
 
-from skill.pacing import Settings
-from skill.routine import check_place
+from skill.core.pacing import Settings
+from skill.core.routine import check_place
 
 PROFILE_VERSION = 1
 HISTORY_DAYS = 90

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_model import Intent, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from skill.content import CONTENT
+from skill.core.content import CONTENT
 
 
 def resolve_exercise(intent: Intent | None, slot_name: str = "exercise") -> str | None:

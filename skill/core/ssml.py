@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Union
 
-from skill import voice
-from skill.timeline import Silence, Speech, Timeline
+from skill.core import voice
+from skill.core.timeline import Silence, Speech, Timeline
 
 # --- Alexa limits, in one place -------------------------------------------------------
 # D: = https://developer.amazon.com/en-US/docs/alexa/ ; see /work/shared/DESIGN.md,

@@ -2,7 +2,7 @@
 
 Pure: each event function takes a Context (routine state, stored profile, the time) and
 returns an Outcome (new state, new profile, a Reply, and any side effect for the handler
-layer to carry out). Handlers in skill/handlers/ only translate requests into these calls
+layer to carry out). Handlers in skill/alexa/handlers/ only translate requests into these calls
 and Outcomes into ask-sdk responses, so the whole conversation is testable without HTTP.
 """
 
@@ -13,13 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Union
 
-from skill import profile as prof
-from skill import routine as rt
-from skill.content import CONTENT, say
-from skill.pacing import DOSES, PACES, plan, routine_seconds
-from skill.profile import Position, Profile
-from skill.routine import RoutineState
-from skill.timeline import Timeline
+from skill.core import profile as prof
+from skill.core import routine as rt
+from skill.core.content import CONTENT, say
+from skill.core.pacing import DOSES, PACES, plan, routine_seconds
+from skill.core.profile import Position, Profile
+from skill.core.routine import RoutineState
+from skill.core.timeline import Timeline
 
 Part = Union[str, Timeline]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill import coach
-from skill.coach import Context, Outcome
-from skill.handlers.base import IntentHandler, simple
-from skill.handlers.slots import resolve_exercise
+from skill.core import coach
+from skill.core.coach import Context, Outcome
+from skill.alexa.handlers.base import IntentHandler, simple
+from skill.alexa.handlers.slots import resolve_exercise
 
 StartRoutineIntentHandler = simple("StartRoutineIntentHandler", ("StartRoutineIntent",), coach.start_routine)
 ResumeIntentHandler = simple("ResumeIntentHandler", ("AMAZON.ResumeIntent",), coach.resume)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.config import Config
-from skill.persistence.base import StorageError, user_key
-from skill.persistence.memory import MemoryAdapter
-from skill.persistence.sqlite import SQLiteAdapter
+from skill.storage.base import StorageError, user_key
+from skill.storage.memory import MemoryAdapter
+from skill.storage.sqlite import SQLiteAdapter
 
 __all__ = ["MemoryAdapter", "SQLiteAdapter", "StorageError", "build_persistence", "user_key"]
 
@@ -25,7 +25,7 @@ def build_persistence(config: Config) -> AbstractPersistenceAdapter:
         return MemoryAdapter()
     if config.storage_backend == "dynamodb":
         # Imported here so the default install never loads boto3 or needs AWS settings.
-        from skill.persistence.dynamodb import build_dynamodb_adapter
+        from skill.storage.dynamodb import build_dynamodb_adapter
 
         return build_dynamodb_adapter(config)
     raise ValueError(f"unknown storage backend {config.storage_backend!r}")

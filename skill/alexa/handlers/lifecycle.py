@@ -14,13 +14,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill import coach
-from skill import profile as prof
-from skill.content import CONTENT
-from skill.handlers import turn
-from skill.ssml import render
+from skill.core import coach
+from skill.core import profile as prof
+from skill.core.content import CONTENT
+from skill.alexa.handlers import turn
+from skill.core.ssml import render
 
-log = logging.getLogger("skill.handlers")
+log = logging.getLogger("skill.alexa.handlers")
 
 
 class LaunchRequestHandler(AbstractRequestHandler):

@@ -1,5 +1,5 @@
 """ask-sdk request handlers, registered in one ordered list: specific before general,
-safety first. Each handler is thin; decisions live in skill.coach."""
+safety first. Each handler is thin; decisions live in skill.core.coach."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from skill.handlers.answers import (
+from skill.alexa.handlers.answers import (
     AdjustIntentHandler,
     AnswerIntentHandler,
     DeleteDataIntentHandler,
     FallbackIntentHandler,
     UnknownIntentHandler,
 )
-from skill.handlers.base import IntentHandler
-from skill.handlers.lifecycle import (
+from skill.alexa.handlers.base import IntentHandler
+from skill.alexa.handlers.lifecycle import (
     CatchAllExceptionHandler,
     LaunchRequestHandler,
     ProfileLoadInterceptor,
@@ -24,7 +24,7 @@ from skill.handlers.lifecycle import (
     SkillDisabledEventHandler,
     UnhandledRequestHandler,
 )
-from skill.handlers.navigation import (
+from skill.alexa.handlers.navigation import (
     ExerciseIntentHandler,
     NextIntentHandler,
     NoIntentHandler,
@@ -38,7 +38,7 @@ from skill.handlers.navigation import (
     StopIntentHandler,
     YesIntentHandler,
 )
-from skill.handlers.safety import SymptomIntentHandler
+from skill.alexa.handlers.safety import SymptomIntentHandler
 
 REQUEST_HANDLERS = (
     SymptomIntentHandler,

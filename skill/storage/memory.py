@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from skill.persistence.base import SECONDS_PER_DAY, decode_document, encode_document, user_key
+from skill.storage.base import SECONDS_PER_DAY, decode_document, encode_document, user_key
 
 
 class MemoryAdapter(AbstractPersistenceAdapter):

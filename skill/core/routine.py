@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from skill.pacing import Settings
+from skill.core.pacing import Settings
 
 STATE_KEY = "coach"
 SCHEMA_VERSION = 1

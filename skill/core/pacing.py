@@ -1,5 +1,5 @@
 """Exercise + settings -> Timeline: how long every breath, rep and hold lasts, and what
-is said when. Pure: no Flask, no ask-sdk; skill.ssml turns the Timeline into markup.
+is said when. Pure: no Flask, no ask-sdk; skill.core.ssml turns the Timeline into markup.
 
 The one rule: a cue's speaking time counts toward its phase, so the silence after it is
 the phase's target minus the estimate (never below FLOOR_S). An exercise is
@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from skill import voice
-from skill.content import CONTENT, Content, Exercise
-from skill.timeline import Phase, Segment, Silence, Speech, Timeline
+from skill.core import voice
+from skill.core.content import CONTENT, Content, Exercise
+from skill.core.timeline import Phase, Segment, Silence, Speech, Timeline
 
 PACES = ("slower", "normal", "faster")
 DOSES = ("short", "standard", "full")

@@ -1,7 +1,7 @@
 """The official ask-sdk DynamoDbAdapter, made to behave like our other backends.
 
 Importing this module imports ask_sdk_dynamodb.adapter, which needs an AWS region at
-import time; only skill.persistence.dynamodb.build_dynamodb_adapter imports it, lazily.
+import time; only skill.storage.dynamodb.build_dynamodb_adapter imports it, lazily.
 
 What the subclass changes, and why:
 - numbers: boto3 rejects Python floats and returns every number as Decimal; handlers
@@ -25,7 +25,7 @@ from ask_sdk_model import RequestEnvelope
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.persistence.base import SECONDS_PER_DAY, StorageError, encode_document, user_key
+from skill.storage.base import SECONDS_PER_DAY, StorageError, encode_document, user_key
 
 UPDATED_AT = "updated_at"
 

@@ -6,12 +6,12 @@ import logging
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill import coach
-from skill.coach import Context, Outcome
-from skill.handlers import turn
-from skill.handlers.base import IntentHandler
+from skill.core import coach
+from skill.core.coach import Context, Outcome
+from skill.alexa.handlers import turn
+from skill.alexa.handlers.base import IntentHandler
 
-log = logging.getLogger("skill.handlers")
+log = logging.getLogger("skill.alexa.handlers")
 
 
 class SymptomIntentHandler(IntentHandler):

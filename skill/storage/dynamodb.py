@@ -16,7 +16,7 @@ _import_lock = threading.Lock()
 
 
 def _import_adapter_module(region: str) -> ModuleType:
-    """Import skill.persistence.dynamodb_adapter (and so ask_sdk_dynamodb.adapter).
+    """Import skill.storage.dynamodb_adapter (and so ask_sdk_dynamodb.adapter).
 
     The official module evaluates `boto3.resource("dynamodb")` as a default argument at
     import time, which raises NoRegionError unless boto3 finds a region in the
@@ -28,13 +28,13 @@ def _import_adapter_module(region: str) -> ModuleType:
 
     with _import_lock:
         try:
-            return importlib.import_module("skill.persistence.dynamodb_adapter")
+            return importlib.import_module("skill.storage.dynamodb_adapter")
         except NoRegionError:
             pass
         previous = os.environ.get("AWS_DEFAULT_REGION")
         os.environ["AWS_DEFAULT_REGION"] = region
         try:
-            return importlib.import_module("skill.persistence.dynamodb_adapter")
+            return importlib.import_module("skill.storage.dynamodb_adapter")
         finally:
             if previous is None:
                 del os.environ["AWS_DEFAULT_REGION"]

@@ -1,0 +1,1 @@
+"""The Alexa layer: ask-sdk handlers and interceptors that turn requests into coach events."""

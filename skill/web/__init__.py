@@ -1,0 +1,1 @@
+"""The web edge: the Flask app and Alexa request verification."""
