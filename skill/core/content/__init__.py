@@ -86,6 +86,7 @@ class Exercise:
     dose: Dose
     cues: Cues
     closing: str
+    about: tuple[str, ...]  # two or three sentences for "what is ..." (DescribeExerciseIntent)
 
 
 def _normal(words: str) -> str:
@@ -269,7 +270,15 @@ def _exercise(raw: Any, index: int) -> Exercise:
         dose=dose,
         cues=_cues(_require(raw, "cues", dict, where), dose.unit, where),
         closing=_text(raw.get("closing"), "closing", where),
+        about=_about(raw, where),
     )
+
+
+def _about(raw: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    about = _texts(raw, "about", where)
+    if not 2 <= len(about) <= 3:
+        raise ContentError(f"{where}: about has two or three sentences")
+    return about
 
 
 def _read(path: Path) -> dict[str, Any]:
