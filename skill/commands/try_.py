@@ -3,7 +3,9 @@
 Builds a realistic Alexa request, POSTs it to the service (which must run with
 ALEXA_VERIFY_REQUESTS=off, since we cannot sign like Alexa), and prints what Alexa would
 say, with pauses shown as [4 s]. Session attributes are carried in a small state file so
-several calls make one conversation.
+several calls make one conversation. Slots are resolved against the interaction model the
+way Alexa's entity resolution does (ER_SUCCESS_MATCH with the id, or ER_SUCCESS_NO_MATCH),
+so `try ExerciseIntent "exercise=the cat one"` sends what a real Echo would.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from skill.alexa.envelopes import intent_request, launch_request, session_ended_request, slot_value
+from skill.alexa.envelopes import intent_request, launch_request, resolved_slot, session_ended_request
 from skill.core.ssml import transcript
 
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "interaction_model" / "en-US.json"
 STATE_FILE = Path("data") / ".try-session.json"
 
 
@@ -27,10 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("request", help="LaunchRequest, SessionEndedRequest, or an intent name such as AMAZON.NextIntent")
     parser.add_argument("slots", nargs="*", help="slot=value, e.g. exercise=wall angels")
     parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL,
+                        help="interaction model whose slot values resolve the slots (as Alexa's entity resolution does)")
     parser.set_defaults(func=run)
 
 
-def _build(name: str, slots: list[str], session: dict[str, Any]) -> dict[str, Any]:
+def _build(name: str, slots: list[str], session: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
     kw = {"new_session": not session, "session_attributes": session.get("attributes")}
     if session.get("id"):
         kw["session_id"] = session["id"]
@@ -41,7 +46,7 @@ def _build(name: str, slots: list[str], session: dict[str, Any]) -> dict[str, An
     parsed = {}
     for item in slots:
         key, _, value = item.partition("=")
-        parsed[key] = slot_value(key, value or None, resolved=False)  # the service matches names itself
+        parsed[key] = resolved_slot(model, name, key, value or None)
     return intent_request(name, parsed or None, **kw)
 
 
@@ -49,7 +54,12 @@ def run(args: argparse.Namespace) -> int:
     session = json.loads(STATE_FILE.read_text()) if STATE_FILE.exists() else {}
     if args.request == "LaunchRequest":
         session = {}
-    body = _build(args.request, args.slots, session)
+    try:
+        model = json.loads(args.model.read_text(encoding="utf-8")) if args.slots else {}
+        body = _build(args.request, args.slots, session, model)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"cannot build the request: {exc.args[0] if isinstance(exc, KeyError) else exc}")
+        return 1
     req = urllib.request.Request(args.url, data=json.dumps(body).encode(), method="POST",
                                  headers={"Content-Type": "application/json"})
     try:
