@@ -6,6 +6,7 @@ Every builder takes overrides so a test states only what it cares about.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -96,6 +97,38 @@ def slot_value(name: str, value: str | None, *, match_id: str | None = None,
         resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
     slot["resolutions"] = {"resolutionsPerAuthority": [resolution]}
     return slot
+
+
+def _heard(words: str) -> str:
+    """How entity resolution compares words: blind to case and punctuation."""
+    words = re.sub(r"['.\u2019]", "", words.lower())
+    return " ".join(re.sub(r"[^a-z0-9 ]", " ", words).split())
+
+
+def resolved_slot(model: Mapping[str, Any], intent: str, slot: str, heard: str | None,
+                  *, skill_id: str = SKILL_ID) -> dict[str, Any]:
+    """The slot as Alexa sends it for these heard words, resolved against `model` (the
+    interaction model JSON, or its languageModel) like Alexa's entity resolution:
+    ER_SUCCESS_MATCH with the value's id and name when the words are a value or synonym of
+    the slot's type, ER_SUCCESS_NO_MATCH otherwise. Built-in AMAZON.* types carry no
+    resolutions. A slot the intent does not declare raises KeyError: Alexa never sends one.
+    """
+    language = model.get("interactionModel", {}).get("languageModel", model)
+    intents = {i["name"]: i for i in language["intents"]}
+    if intent not in intents:
+        raise KeyError(f"the model has no intent {intent}")
+    types = {s["name"]: s["type"] for s in intents[intent].get("slots", [])}
+    if slot not in types:
+        raise KeyError(f"{intent} has no slot {slot!r}; it has {', '.join(types) or 'none'}")
+    values = next((t["values"] for t in language.get("types", []) if t["name"] == types[slot]), None)
+    if values is None or heard is None:  # a built-in type, or she did not say it
+        return slot_value(slot, heard, slot_type=types[slot], skill_id=skill_id, resolved=values is not None)
+    for value in values:
+        name = value["name"]["value"]
+        if _heard(heard) in {_heard(s) for s in (name, *value["name"].get("synonyms", ()))}:
+            return slot_value(slot, heard, match_id=value["id"], match_name=name,
+                              slot_type=types[slot], skill_id=skill_id)
+    return slot_value(slot, heard, slot_type=types[slot], skill_id=skill_id)
 
 
 def intent_request(
