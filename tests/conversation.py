@@ -1,8 +1,8 @@
 """Drive the skill through its HTTP endpoint the way Alexa would, turn after turn.
 
 A Conversation carries session attributes from each response into the next request, starts
-a new session after one ends, keeps a clock that moves forward, and resolves the exercise
-slot against the interaction model's own values the way Alexa's entity resolution does.
+a new session after one ends, keeps a clock that moves forward, and resolves every slot
+against the interaction model's own values the way Alexa's entity resolution does.
 Every response passes the platform checks (tests.ssml_checks) before a test sees it.
 """
 
@@ -16,40 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from skill.core.ssml import transcript
-from tests.envelopes import USER_ID, intent_request, launch_request, session_ended_request, slot_value
+from tests.envelopes import USER_ID, intent_request, launch_request, resolved_slot, session_ended_request
 from tests.ssml_checks import assert_alexa_ssml
 
 MODEL = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"
+MODEL_JSON = json.loads(MODEL.read_text(encoding="utf-8"))
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("-", " ").split())
-
-
-def _exercise_values() -> dict[str, tuple[str, str]]:
-    """Spoken form -> (id, canonical name), from the model's EXERCISE slot type."""
-    model = json.loads(MODEL.read_text())["interactionModel"]["languageModel"]
-    found: dict[str, tuple[str, str]] = {}
-    for slot_type in model["types"]:
-        if slot_type["name"] != "EXERCISE":
-            continue
-        for value in slot_type["values"]:
-            name = value["name"]["value"]
-            for said in (name, *value["name"].get("synonyms", ())):
-                found[_norm(said)] = (value["id"], name)
-    return found
-
-
-EXERCISE_VALUES = _exercise_values()
-
-
-def exercise_slot(heard: str | None) -> dict[str, Any]:
-    if heard is None:
-        return slot_value("exercise", None)
-    match = EXERCISE_VALUES.get(_norm(heard))
-    if match is None:
-        return slot_value("exercise", heard)
-    return slot_value("exercise", heard, match_id=match[0], match_name=match[1])
+def resolved(intent: str, slot: str, heard: str | None) -> dict[str, Any]:
+    """The slot as Alexa sends it: resolved against the model's type for that intent's slot."""
+    return resolved_slot(MODEL_JSON, intent, slot, heard)
 
 
 @dataclass
@@ -153,7 +129,7 @@ class Conversation:
         return self.post(launch_request(**self._session()), "LaunchRequest")
 
     def intent(self, name: str, **slots: str | None) -> Said:
-        built = {key: exercise_slot(value) for key, value in slots.items()} if slots else None
+        built = {key: resolved(name, key, value) for key, value in slots.items()} if slots else None
         label = name + "".join(f" {k}={v}" for k, v in slots.items())
         return self.post(intent_request(name, built, **self._session()), label)
 
