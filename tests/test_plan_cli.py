@@ -9,9 +9,13 @@ import shutil
 import pytest
 
 from skill.__main__ import main
-from skill.core.content import CONTENT
+from skill.core.content import default
 from skill.core.pacing import Settings, plan, routine_seconds
+from skill.core.ssml.check import validate
+from skill.core.ssml.markup import speak
+from skill.core.ssml.render import render
 
+CONTENT = default()
 NAMES = [ex.name for ex in CONTENT.exercises]
 
 
@@ -74,13 +78,11 @@ def test_json_has_the_documented_shape(capsys):
 
 
 def test_ssml_output_is_valid_alexa_ssml(capsys):
-    from skill.core import ssml
-
     code, out, _ = run(capsys, "cat cow", "--format", "ssml")
     assert code == 0
     (line,) = out.splitlines()
-    ssml.validate(line)
-    assert line == ssml.speak(ssml.render([plan(CONTENT.exercise("cat_cow"), Settings())]))
+    validate(line)
+    assert line == speak(render([plan(CONTENT.exercise("cat_cow"), Settings())]))
 
 
 def test_unknown_exercise_exits_2_with_the_ids(capsys):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -27,6 +28,22 @@ def test_special_characters_survive_as_text_and_parse():
     ET.fromstring(speak(inner))  # parses
     assert transcript(inner) == "Cat & cow: <slowly>, you're \"fine\"."
     assert "<slowly>" not in inner and " & " not in inner
+
+
+def test_escape_covers_markup_and_both_quotes():
+    assert ssml.escape("""a & b < c > d "e" 'f'""") == "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;"
+
+
+def test_the_package_re_exports_each_job():
+    # importlib: the package attributes `render` and `heard` are the functions, not modules
+    check, heard, markup, render_ = (
+        importlib.import_module(f"skill.core.ssml.{name}") for name in ("check", "heard", "markup", "render")
+    )
+    assert ssml.render is render_.render and ssml.escape is render_.escape
+    assert ssml.validate is check.validate and ssml.MAX_SPEECH_CHARS == check.MAX_SPEECH_CHARS
+    assert ssml.transcript is heard.transcript and ssml.SSMLError is markup.SSMLError
+    for name in ssml.__all__:
+        assert getattr(ssml, name) is not None, name
 
 
 def test_45_second_silence_becomes_breaks_of_at_most_10_s_summing_to_45():

@@ -20,7 +20,9 @@ import subprocess
 import wave
 from pathlib import Path
 
-from skill.core import ssml, voice
+from skill.core import voice
+from skill.core.ssml.heard import AudioClip, heard
+from skill.core.ssml.render import escape
 
 ESPEAK = "espeak-ng"
 # espeak's -s is nominal: it speaks faster than it says. Measured on the skill's kind of
@@ -41,9 +43,9 @@ def espeak_markup(inner_ssml: str) -> tuple[str, float]:
     out: list[str] = []
     leading = 0.0
     pause = 0.0
-    for before, item in ssml.heard(inner_ssml):
+    for before, item in heard(inner_ssml):
         pause += before  # a skipped audio clip passes its pause on to what follows
-        if item is None or isinstance(item, ssml.AudioClip):
+        if item is None or isinstance(item, AudioClip):
             continue
         if pause:
             if out:
@@ -51,7 +53,7 @@ def espeak_markup(inner_ssml: str) -> tuple[str, float]:
             else:
                 leading = pause
             pause = 0.0
-        out.append(ssml.escape(item))
+        out.append(escape(item))
     if pause:
         if out:
             out.append(f'<break time="{round(pause * 1000)}ms"/>')

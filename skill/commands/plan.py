@@ -34,7 +34,7 @@ as [4.0 s], a total per exercise and, for the routine, a routine total.
   start_s counts from the start of that exercise; seconds are rounded to 0.01.
 
 --format ssml: each exercise's full <speak> string (what one response says), one per
-line; exits 1 if any fails skill.core.ssml.validate.
+line; exits 1 if any fails skill.core.ssml.check.validate.
 
 --audio FILE.wav: also speak the plan with espeak-ng into FILE.wav (the whole routine
 into one file when no EXERCISE is given) and print its measured length next to the
@@ -48,7 +48,7 @@ import json
 import sys
 from typing import Any
 
-from skill.core.content import CONTENT, Exercise
+from skill.core.content import Exercise, default
 from skill.core.pacing import DOSES, PACES, Settings, dose_amount, plan
 from skill.core.timeline import Speech, Timeline
 
@@ -69,13 +69,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    content = default()
     if args.exercise is None:
-        exercises = CONTENT.exercises
+        exercises = content.exercises
     else:
-        found = CONTENT.lookup(args.exercise)
+        found = content.lookup(args.exercise)
         if found is None:
             print(
-                f"unknown exercise {args.exercise!r}; choose one of: {', '.join(CONTENT.ids)}",
+                f"unknown exercise {args.exercise!r}; choose one of: {', '.join(content.ids)}",
                 file=sys.stderr,
             )
             return 2
@@ -173,25 +174,28 @@ def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> d
 # --- ssml and audio ---------------------------------------------------------------------
 
 def _print_ssml(timelines: list[tuple[Exercise, Timeline]]) -> int:
-    from skill.core import ssml  # imported here: text and json need no renderer
+    # imported here: text and json need no renderer
+    from skill.core.ssml.check import validate
+    from skill.core.ssml.markup import SSMLError, speak
+    from skill.core.ssml.render import render
 
     status = 0
     for ex, timeline in timelines:
-        full = ssml.speak(ssml.render([timeline]))
+        full = speak(render([timeline]))
         print(full)
         try:
-            ssml.validate(full)
-        except ssml.SSMLError as exc:
+            validate(full)
+        except SSMLError as exc:
             print(f"{ex.id}: invalid SSML: {exc}", file=sys.stderr)
             status = 1
     return status
 
 
 def _audio(timelines: list[tuple[Exercise, Timeline]], path: str) -> int:
-    from skill.commands import _audio as audio
-    from skill.core import ssml  # espeak-ng only when asked for
+    from skill.commands import _audio as audio  # espeak-ng only when asked for
+    from skill.core.ssml.render import render
 
-    inner = ssml.render([t for _, t in timelines])
+    inner = render([t for _, t in timelines])
     planned = sum(t.planned_s for _, t in timelines)
     try:
         measured = audio.render_wav(inner, path)

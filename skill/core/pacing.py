@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from skill.core import voice
-from skill.core.content import CONTENT, Content, Exercise
+from skill.core.content import default
+from skill.core.content.model import Content, Exercise
 from skill.core.timeline import Phase, Segment, Silence, Speech, Timeline
 
 PACES = ("slower", "normal", "faster")
@@ -189,20 +190,23 @@ def _hold(exercise: Exercise, seconds: float) -> Phase:
     return Phase(exercise.phases[0].kind, float(seconds), tuple(segments))
 
 
-def plan(exercise: Exercise, settings: Settings = Settings(), *, content: Content = CONTENT) -> Timeline:
-    """The full paced timeline of one exercise, setup to closing."""
+def plan(exercise: Exercise, settings: Settings = Settings(), *, content: Content | None = None) -> Timeline:
+    """The full paced timeline of one exercise, setup to closing. `content` gives the spoken
+    numbers (the package's own content when None)."""
+    words = default() if content is None else content
     n = dose_amount(exercise, settings.dose)
     timing = PHASE_SECONDS[settings.pace]
     if exercise.dose.unit == "breaths":
-        movement = _breaths(exercise, n, timing, content)
+        movement = _breaths(exercise, n, timing, words)
     elif exercise.dose.unit == "reps":
-        movement = _reps(exercise, n, timing, content)
+        movement = _reps(exercise, n, timing, words)
     else:
         movement = [_hold(exercise, n)]
     phases = (_setup(exercise), *movement, _spoken("closing", [exercise.closing]))
     return Timeline(exercise.id, phases)
 
 
-def routine_seconds(settings: Settings = Settings(), *, content: Content = CONTENT) -> float:
+def routine_seconds(settings: Settings = Settings(), *, content: Content | None = None) -> float:
     """Planned length of the whole routine: all exercises in order, back to back."""
-    return sum(plan(ex, settings, content=content).planned_s for ex in content.exercises)
+    words = default() if content is None else content
+    return sum(plan(ex, settings, content=words).planned_s for ex in words.exercises)
