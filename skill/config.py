@@ -7,12 +7,13 @@ mapping with those names (tests pass one). The README's configuration table list
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 STORAGE_BACKENDS = ("sqlite", "dynamodb", "memory")
+DEFAULT_RETENTION_DAYS = 180
 
 
 class ConfigError(ValueError):
@@ -40,6 +41,10 @@ class Config:
     dynamodb_create_table: bool = False
     log_level: str = "INFO"
     max_body_bytes: int = 128 * 1024
+    # Privacy. The salts are secrets: repr=False keeps them out of logged or printed configs.
+    storage_key_salt: str = field(default="", repr=False)  # HMAC key for row keys; never change it
+    log_hash_salt: str = field(default="", repr=False)  # HMAC key for the user refs in log lines
+    retention_days: int = DEFAULT_RETENTION_DAYS  # purge's default; older completed dates are not kept
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, object]) -> "Config":
@@ -56,6 +61,13 @@ class Config:
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(f"LOG_LEVEL must be a logging level name, got {level!r}")
         ids = tuple(s.strip() for s in (get("ALEXA_SKILL_IDS", "") or "").split(",") if s.strip())
+        raw_days = get("RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS)) or str(DEFAULT_RETENTION_DAYS)
+        try:
+            retention_days = int(raw_days)
+        except ValueError:
+            raise ConfigError(f"RETENTION_DAYS must be a whole number of days, got {raw_days!r}") from None
+        if retention_days < 1:
+            raise ConfigError(f"RETENTION_DAYS must be at least 1, got {retention_days}")
         return cls(
             skill_ids=ids,
             verify_requests=_flag("ALEXA_VERIFY_REQUESTS", get("ALEXA_VERIFY_REQUESTS", "on") or "on"),
@@ -66,6 +78,10 @@ class Config:
             dynamodb_endpoint_url=get("DYNAMODB_ENDPOINT_URL"),
             dynamodb_create_table=_flag("DYNAMODB_CREATE_TABLE", get("DYNAMODB_CREATE_TABLE", "off") or "off"),
             log_level=level,
+            # Salts are taken verbatim (no strip): a changed byte would orphan every row.
+            storage_key_salt=str(env.get("STORAGE_KEY_SALT") or ""),
+            log_hash_salt=str(env.get("LOG_HASH_SALT") or ""),
+            retention_days=retention_days,
         )
 
     @classmethod

@@ -23,8 +23,9 @@ from ask_sdk_model.launch_request import LaunchRequest
 from skill.__main__ import main as cli_main
 from skill.config import Config
 from skill.storage import MemoryAdapter, SQLiteAdapter, StorageError, build_persistence
+from skill.storage import privacy
+from skill.storage.privacy import storage_key, user_ref
 from skill.storage.sqlite_schema import LATEST_VERSION
-from skill.storage.privacy import user_ref
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
@@ -152,7 +153,8 @@ def test_unicode_round_trips(storage: AbstractPersistenceAdapter) -> None:
 
 
 def test_large_document_round_trips(storage: AbstractPersistenceAdapter) -> None:
-    doc = {"completed": [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)] * 30}
+    # Not under "completed": that list is de-duplicated on save (see test_storage_merge.py).
+    doc = {"history": [f"2025-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)] * 30}
     assert 90_000 < len(json.dumps(doc)) < 150_000
     storage.save_attributes(envelope(USER_A), doc)
     assert storage.get_attributes(envelope(USER_A)) == doc
@@ -274,8 +276,10 @@ def test_dynamodb_region_may_come_from_config_only(tmp_path: Path, dynamo_endpoi
 def test_dynamodb_stores_the_official_layout(make_dynamo: Factory) -> None:
     storage = make_dynamo(FakeClock())
     storage.save_attributes(envelope(USER_A), {"index": 2})
-    item = storage.dynamodb.Table(storage.table_name).get_item(Key={"id": USER_A})["Item"]
-    assert item["attributes"] == {"index": 2} and item["updated_at"] == int(T0)
+    item = storage.dynamodb.Table(storage.table_name).get_item(Key={"id": storage_key(USER_A, "")})["Item"]
+    assert item["attributes"] == {"index": 2} and item["updated_at"] == int(T0) and item["doc_version"] == 1
+    storage.save_attributes(envelope(USER_A), {"index": 3})
+    assert storage.dynamodb.Table(storage.table_name).scan()["Items"][0]["doc_version"] == 2
 
 
 def test_dynamodb_missing_table_is_a_storage_error(dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
@@ -300,8 +304,9 @@ def test_sqlite_file_is_in_wal_mode_with_a_versioned_schema(tmp_path: Path) -> N
     path = tmp_path / "nested" / "dir" / "s.db"
     SQLiteAdapter(path).save_attributes(envelope(USER_A), {"x": 1})
     assert _sql(path, "PRAGMA journal_mode") == [("wal",)]
-    assert _sql(path, "SELECT version FROM schema_version") == [(LATEST_VERSION,)]
-    assert _sql(path, "SELECT user_id, document FROM users") == [(USER_A, '{"x":1}')]
+    assert _sql(path, "PRAGMA user_version") == [(LATEST_VERSION,)]
+    assert _sql(path, "SELECT name FROM sqlite_master WHERE name = 'schema_version'") == []
+    assert _sql(path, "SELECT user_id, document FROM users") == [(storage_key(USER_A, ""), '{"x":1}')]
 
 
 def test_corrupt_row_reads_as_new_user_logs_a_ref_and_is_kept(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -309,7 +314,7 @@ def test_corrupt_row_reads_as_new_user_logs_a_ref_and_is_kept(tmp_path: Path, ca
     storage = SQLiteAdapter(path)
     storage.save_attributes(envelope(USER_A), {"ok": True})
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE users SET document = ? WHERE user_id = ?", ('{"index": 2, trunc', USER_A))
+        conn.execute("UPDATE users SET document = ? WHERE user_id = ?", ('{"index": 2, trunc', storage.key_for(USER_A)))
 
     with caplog.at_level(logging.WARNING, logger="skill.storage"):
         assert storage.get_attributes(envelope(USER_A)) == {}
@@ -332,9 +337,9 @@ def test_json_that_is_not_an_object_counts_as_corrupt(tmp_path: Path) -> None:
 
 def test_empty_database_migrates_from_version_0(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    _sql(path, "CREATE TABLE schema_version (version INTEGER NOT NULL)")  # version 0: no row yet
+    _sql(path, "CREATE TABLE schema_version (version INTEGER NOT NULL)")  # release 1's version 0: no row yet
     assert SQLiteAdapter(path).count_users() == 0
-    assert _sql(path, "SELECT version FROM schema_version") == [(LATEST_VERSION,)]
+    assert _sql(path, "PRAGMA user_version") == [(LATEST_VERSION,)]
 
 
 def test_older_schema_migrates_forward_keeping_data_and_twice_is_harmless(tmp_path: Path) -> None:
@@ -347,17 +352,23 @@ def test_older_schema_migrates_forward_keeping_data_and_twice_is_harmless(tmp_pa
 
     for _ in range(2):
         storage = SQLiteAdapter(path)
-        assert storage.get_attributes(envelope(USER_A)) == {"index": 3}
+        assert storage.get_attributes(envelope(USER_A)) == {"index": 3}  # found under its old key
         storage.close()
-    assert _sql(path, "SELECT version FROM schema_version") == [(LATEST_VERSION,)]
+    assert _sql(path, "PRAGMA user_version") == [(LATEST_VERSION,)]
+    assert _sql(path, "SELECT name FROM sqlite_master WHERE name = 'schema_version'") == []
+    assert _sql(path, "SELECT user_id, document, updated_at FROM users") == [(storage_key(USER_A, ""), '{"index": 3}', T0)]
     indexes = [row[0] for row in _sql(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'")]
     assert "users_updated_at" in indexes
 
 
-def test_schema_from_a_newer_release_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["user_version", "release 1 table"])
+def test_schema_from_a_newer_release_is_refused(tmp_path: Path, how: str) -> None:
     path = tmp_path / "s.db"
-    _sql(path, "CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    _sql(path, "INSERT INTO schema_version VALUES (?)", LATEST_VERSION + 1)
+    if how == "user_version":
+        _sql(path, f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    else:
+        _sql(path, "CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        _sql(path, "INSERT INTO schema_version VALUES (?)", LATEST_VERSION + 1)
     with pytest.raises(StorageError, match="newer"):
         SQLiteAdapter(path).get_attributes(envelope(USER_A))
 
@@ -370,9 +381,10 @@ def test_locked_database_fails_with_storage_error_within_the_budget(tmp_path: Pa
     blocker.execute("BEGIN IMMEDIATE")  # another worker holds the write lock
     try:
         started = time.monotonic()
-        with pytest.raises(StorageError, match="locked"):
+        with pytest.raises(StorageError) as failure:
             storage.save_attributes(envelope(USER_A), {"v": 2})
         assert 0.25 < time.monotonic() - started < 2.0
+        assert failure.value.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
         assert storage.get_attributes(envelope(USER_A)) == {"v": 1}  # WAL: reads still work
     finally:
         blocker.execute("ROLLBACK")
@@ -437,7 +449,7 @@ def test_purge_command_removes_idle_users_and_prints_the_count(
 
     assert cli_main(["purge", "--days", "30"]) == 0
     assert "removed 1 user" in capsys.readouterr().out
-    assert _sql(path, "SELECT user_id FROM users") == [(USER_B,)]
+    assert _sql(path, "SELECT user_id FROM users") == [(storage_key(USER_B, ""),)]
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "soon"])
@@ -462,13 +474,15 @@ def test_purge_command_reports_storage_failure(
 
 
 def test_user_ref_is_short_stable_and_hides_the_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LOG_HASH_SALT", raising=False)
+    monkeypatch.setattr(privacy, "_log_salt", b"")
     ref = user_ref(USER_A)
     assert ref == user_ref(USER_A)
     assert len(ref) == 12 and all(c in "0123456789abcdef" for c in ref)
     assert ref not in USER_A and USER_A not in ref
     assert ref != user_ref(USER_B)
-    monkeypatch.setenv("LOG_HASH_SALT", "pepper")
+    assert not storage_key(USER_A, "").startswith(ref)  # a log line cannot be joined to a row
+    # The salt comes from Config (LOG_HASH_SALT), applied by build_persistence.
+    build_persistence(Config.from_mapping({"STORAGE_BACKEND": "memory", "LOG_HASH_SALT": "pepper"}))
     assert user_ref(USER_A) != ref and len(user_ref(USER_A)) == 12
 
 

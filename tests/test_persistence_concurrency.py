@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from skill.storage import SQLiteAdapter, StorageError
+from skill.storage.privacy import storage_key
 from skill.storage.sqlite_schema import LATEST_VERSION
 from tests.test_persistence import envelope
 
@@ -107,12 +108,12 @@ def test_many_processes_writing_different_users_lose_nothing(tmp_path: Path) -> 
     for worker in range(PROCESSES):
         schedule = _schedule(worker)
         for user in _owned_users(worker):
-            doc = json.loads(documents[f"user-{user:02d}"])  # intact JSON
+            doc = json.loads(documents[storage_key(f"user-{user:02d}", "")])  # intact JSON
             assert doc["counter"] == schedule.count(user), f"lost update for user {user}"
             assert doc["writer"] == worker
             assert doc["last_write"] == max(i for i, u in enumerate(schedule) if u == user)
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(LATEST_VERSION,)]
+        assert conn.execute("PRAGMA user_version").fetchall() == [(LATEST_VERSION,)]
 
 
 def test_two_processes_writing_the_same_user_never_corrupt_the_row(tmp_path: Path) -> None:
@@ -122,7 +123,7 @@ def test_two_processes_writing_the_same_user_never_corrupt_the_row(tmp_path: Pat
     reported = _run_all(ctx, _write_same_user, lambda w: (str(path), w, writes), 2)
 
     assert reported == {0: [], 1: []}
-    final = json.loads(_documents(path)["shared-user"])
+    final = json.loads(_documents(path)[storage_key("shared-user", "")])
     # Whole-document writes: the last commit wins, and it is some worker's last write.
     assert final in (_same_user_doc(0, writes - 1), _same_user_doc(1, writes - 1))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+import time
 from types import ModuleType
 from typing import Callable
 
@@ -13,6 +14,12 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from skill.config import Config, ConfigError
 
 _import_lock = threading.Lock()
+# botocore's defaults (60 s connect and read timeouts, retries on top) could hold a request
+# far past Alexa's ~8 s answer deadline. These bound one save (read + conditional write,
+# each with at most one retry) to a few seconds even when DynamoDB does not answer.
+CONNECT_TIMEOUT_S = 1.0
+READ_TIMEOUT_S = 2.0
+MAX_ATTEMPTS = 2  # botocore's count includes the first try
 
 
 def _import_adapter_module(region: str) -> ModuleType:
@@ -47,15 +54,23 @@ def build_dynamodb_adapter(config: Config, *, clock: Callable[[], float] | None 
     if not config.dynamodb_region:
         raise ConfigError("STORAGE_BACKEND=dynamodb needs AWS_REGION (or AWS_DEFAULT_REGION)")
     import boto3
+    from botocore.config import Config as BotoConfig
 
     module = _import_adapter_module(config.dynamodb_region)
-    resource = boto3.resource(
-        "dynamodb", region_name=config.dynamodb_region, endpoint_url=config.dynamodb_endpoint_url
+    limits = BotoConfig(
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
     )
-    extra = {} if clock is None else {"clock": clock}
-    return module.JsonDynamoDbAdapter(
+    resource = boto3.resource(
+        "dynamodb", region_name=config.dynamodb_region, endpoint_url=config.dynamodb_endpoint_url, config=limits
+    )
+    adapter: AbstractPersistenceAdapter = module.JsonDynamoDbAdapter(
         table_name=config.dynamodb_table,
         create_table=config.dynamodb_create_table,
         dynamodb_resource=resource,
-        **extra,
+        clock=time.time if clock is None else clock,
+        key_salt=config.storage_key_salt,
+        retention_days=config.retention_days,
     )
+    return adapter

@@ -3,19 +3,30 @@
 Importing this module imports ask_sdk_dynamodb.adapter, which needs an AWS region at
 import time; only skill.storage.dynamodb.build_dynamodb_adapter imports it, lazily.
 
-What the subclass changes, and why:
+Kept from the official adapter: the table layout (`id` partition key, `attributes` map),
+table creation, and its delete. What the subclass changes, and why:
+- keys: privacy.storage_key (an HMAC of the user id), given to the official adapter as
+  its partition_keygen; an item still under its release-1 key (the raw id) is moved under
+  the new key the first time she is read or saved.
+- save merges instead of overwriting (merge.py: two overlapping turns keep both completed
+  dates). Each item carries `doc_version`; a save reads the item, merges, and writes with
+  a ConditionExpression on the version it read. If another save won in between, it reads
+  again and merges again, a few times at most.
 - numbers: boto3 rejects Python floats and returns every number as Decimal; handlers
   expect plain JSON types back (the same as from SQLite), so we convert both ways.
-- save also writes a top-level `updated_at` (Unix seconds) next to the official
-  `id` / `attributes` columns, so operators can purge idle users (a scan on it).
-- errors come out as StorageError, like the other backends.
+- save also writes a top-level `updated_at` (Unix seconds) so operators can purge idle
+  users (a scan on it).
+- every failure (ClientError, BotoCoreError such as EndpointConnectionError, the official
+  adapter's PersistenceException) comes out as StorageError, like the other backends.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
@@ -23,11 +34,19 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.adapter import DynamoDbAdapter
 from ask_sdk_model import RequestEnvelope
 from boto3.dynamodb.conditions import Attr
+from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.storage.base import SECONDS_PER_DAY, StorageError, encode_document, user_key
+from skill.config import DEFAULT_RETENTION_DAYS
+from skill.storage.base import SECONDS_PER_DAY, StorageError, encode_document, user_id_of
+from skill.storage.dynamodb_ops import count_items, scan_keys
+from skill.storage.merge import merge_documents
+from skill.storage.privacy import legacy_keys, storage_key
 
 UPDATED_AT = "updated_at"
+VERSION = "doc_version"
+MAX_WRITE_ATTEMPTS = 8  # conflicting saves of one user are rare; 8 covers a burst of retries
+CONFLICT = "ConditionalCheckFailedException"
 
 
 def _to_dynamo(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -46,40 +65,89 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
+def _is_conflict(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == CONFLICT
+
+
 @contextmanager
 def _storage_errors(what: str) -> Iterator[None]:
     try:
         yield
     except StorageError:
         raise
-    except (PersistenceException, BotoCoreError, ClientError) as exc:
-        raise StorageError(f"DynamoDB {what} failed: {exc}") from exc
+    except (PersistenceException, BotoCoreError, ClientError, Boto3Error) as exc:
+        raise StorageError(f"DynamoDB {what} failed: {type(exc).__name__}: {exc}") from exc
 
 
 class JsonDynamoDbAdapter(DynamoDbAdapter):
-    def __init__(self, *args: Any, clock: Callable[[], float] = time.time, **kwargs: Any) -> None:
-        self._clock = clock
+    def __init__(
+        self,
+        *args: Any,
+        clock: Callable[[], float] = time.time,
+        key_salt: str | bytes = "",
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        sleep: Callable[[float], None] = time.sleep,
+        **kwargs: Any,
+    ) -> None:
+        self._clock, self._sleep, self._key_salt = clock, sleep, key_salt
+        self.retention_days = retention_days
+        kwargs["partition_keygen"] = lambda envelope: self.key_for(user_id_of(envelope))
         with _storage_errors("create table"):
             super().__init__(*args, **kwargs)
 
+    def key_for(self, user_id: str) -> str:
+        return storage_key(user_id, self._key_salt)
+
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        user_key(request_envelope)  # same StorageError as other backends for a missing id
+        user_id = user_id_of(request_envelope)
+        key = self.key_for(user_id)
         with _storage_errors("get"):
-            return _from_dynamo(super().get_attributes(request_envelope))
+            item = self._get_item(key)
+            if item is None:
+                item = self._adopt_legacy_item(user_id, key)
+        document = None if item is None else _from_dynamo(item.get(self.attribute_name))
+        return document if isinstance(document, dict) else {}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
-        item = {
-            self.partition_key_name: user_key(request_envelope),
-            self.attribute_name: _to_dynamo(attributes),
-            UPDATED_AT: int(self._clock()),
-        }
+        user_id = user_id_of(request_envelope)
+        key = self.key_for(user_id)
+        _to_dynamo(attributes)  # refuse what JSON cannot hold before any request
+        table = self.dynamodb.Table(self.table_name)
         with _storage_errors("save"):
-            self.dynamodb.Table(self.table_name).put_item(Item=item)
+            for attempt in range(MAX_WRITE_ATTEMPTS):
+                current, moved_from = self._get_item(key), None
+                if current is None:
+                    current, moved_from = self._legacy_item(user_id)
+                stored = None if current is None else _from_dynamo(current.get(self.attribute_name))
+                keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, timezone.utc)
+                merged = merge_documents(stored if isinstance(stored, dict) else None, attributes, keep_since=keep_since)
+                expected = None if moved_from is not None else current
+                item = {
+                    self.partition_key_name: key,
+                    self.attribute_name: _to_dynamo(merged),
+                    UPDATED_AT: int(self._clock()),
+                    VERSION: int((expected or {}).get(VERSION, 0)) + 1,
+                }
+                try:
+                    table.put_item(Item=item, ConditionExpression=self._unchanged_since(expected))
+                except ClientError as exc:
+                    if not _is_conflict(exc):
+                        raise
+                    # Another save of hers landed between our read and write: merge again.
+                    self._sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+                    continue
+                if moved_from is not None:
+                    table.delete_item(Key={self.partition_key_name: moved_from})
+                return
+        raise StorageError(f"DynamoDB save gave up after {MAX_WRITE_ATTEMPTS} conflicting writes")
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        user_key(request_envelope)
+        user_id = user_id_of(request_envelope)
+        table = self.dynamodb.Table(self.table_name)
         with _storage_errors("delete"):
-            super().delete_attributes(request_envelope)
+            super().delete_attributes(request_envelope)  # the official delete, under our key
+            for old in legacy_keys(user_id):
+                table.delete_item(Key={self.partition_key_name: old})
 
     def purge_older_than(self, days: int, now: float | None = None) -> int:
         """Delete items whose updated_at is older than `days` days (items without one,
@@ -88,39 +156,57 @@ class JsonDynamoDbAdapter(DynamoDbAdapter):
         table = self.dynamodb.Table(self.table_name)
         removed = 0
         with _storage_errors("purge"):
-            for key in self._scan_keys(table, Attr(UPDATED_AT).lt(cutoff)):
+            for key in scan_keys(table, self.partition_key_name, Attr(UPDATED_AT).lt(cutoff)):
                 try:
                     # Conditional: she may have come back between the scan and now.
                     table.delete_item(Key={self.partition_key_name: key}, ConditionExpression=Attr(UPDATED_AT).lt(cutoff))
                 except ClientError as exc:
-                    if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    if not _is_conflict(exc):
                         raise
                 else:
                     removed += 1
         return removed
 
     def count_users(self) -> int:
-        table = self.dynamodb.Table(self.table_name)
-        total = 0
         with _storage_errors("count"):
-            kwargs: dict[str, Any] = {"Select": "COUNT"}
-            while True:
-                page = table.scan(**kwargs)
-                total += page["Count"]
-                if "LastEvaluatedKey" not in page:
-                    return total
-                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            return count_items(self.dynamodb.Table(self.table_name))
 
-    def _scan_keys(self, table: Any, condition: Any) -> Iterator[str]:
-        kwargs: dict[str, Any] = {
-            "FilterExpression": condition,
-            "ProjectionExpression": "#k",
-            "ExpressionAttributeNames": {"#k": self.partition_key_name},
-        }
-        while True:
-            page = table.scan(**kwargs)
-            for item in page.get("Items", []):
-                yield item[self.partition_key_name]
-            if "LastEvaluatedKey" not in page:
-                return
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    # -- internals --------------------------------------------------------------------
+
+    def _get_item(self, key: str) -> dict[str, Any] | None:
+        table = self.dynamodb.Table(self.table_name)
+        # Consistent: a save must merge with the latest write, not a replica's older copy.
+        found = table.get_item(Key={self.partition_key_name: key}, ConsistentRead=True)
+        item: dict[str, Any] | None = found.get("Item")
+        return item
+
+    def _legacy_item(self, user_id: str) -> tuple[dict[str, Any] | None, str | None]:
+        for old in legacy_keys(user_id):
+            item = self._get_item(old)
+            if item is not None:
+                return item, old
+        return None, None
+
+    def _adopt_legacy_item(self, user_id: str, key: str) -> dict[str, Any] | None:
+        """Move her release-1 item (if any) under `key`, keeping its age; the item read."""
+        item, old = self._legacy_item(user_id)
+        if item is None:
+            return None
+        table = self.dynamodb.Table(self.table_name)
+        moved = {**item, self.partition_key_name: key, VERSION: 1}
+        try:
+            table.put_item(Item=moved, ConditionExpression=Attr(self.partition_key_name).not_exists())
+        except ClientError as exc:
+            if not _is_conflict(exc):
+                raise
+            return self._get_item(key)  # a concurrent turn moved it (or saved) first
+        table.delete_item(Key={self.partition_key_name: old})
+        return moved
+
+    def _unchanged_since(self, current: dict[str, Any] | None) -> Any:
+        """The condition that the item is still as read (absent, unversioned, or at a version)."""
+        if current is None:
+            return Attr(self.partition_key_name).not_exists()
+        if VERSION not in current:  # written by release 1 or the plain official adapter
+            return Attr(self.partition_key_name).exists() & Attr(VERSION).not_exists()
+        return Attr(VERSION).eq(current[VERSION])

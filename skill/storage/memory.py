@@ -4,38 +4,59 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from skill.storage.base import SECONDS_PER_DAY, decode_document, encode_document, user_key
+from skill.config import DEFAULT_RETENTION_DAYS
+from skill.storage.base import SECONDS_PER_DAY, decode_document, encode_document, user_id_of
+from skill.storage.merge import merge_documents
+from skill.storage.privacy import storage_key
 
 
 class MemoryAdapter(AbstractPersistenceAdapter):
     """A dict behind a lock. Documents are stored as JSON text, which both deep-copies
     them (callers cannot change stored state by reference) and makes this fake reject
-    and reshape exactly what the real backends do (tuples come back as lists)."""
+    and reshape exactly what the real backends do (tuples come back as lists). Keys,
+    id checks and the merge on save are the real backends' too."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        key_salt: str | bytes = "",
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+    ) -> None:
+        self.retention_days = retention_days
         self._clock = clock
+        self._key_salt = key_salt
         self._lock = threading.Lock()
         self._documents: dict[str, tuple[str, float]] = {}
 
+    def key_for(self, user_id: str) -> str:
+        return storage_key(user_id, self._key_salt)
+
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        key = user_key(request_envelope)
+        key = self.key_for(user_id_of(request_envelope))
         with self._lock:
             stored = self._documents.get(key)
         return {} if stored is None else decode_document(stored[0])
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
-        key = user_key(request_envelope)
-        text = encode_document(attributes)
+        key = self.key_for(user_id_of(request_envelope))
+        encode_document(attributes)  # the same StorageError as the real backends, before any change
+        now = self._clock()
+        keep_since = datetime.fromtimestamp(now - self.retention_days * SECONDS_PER_DAY, timezone.utc)
         with self._lock:
-            self._documents[key] = (text, self._clock())
+            stored = self._documents.get(key)
+            merged = merge_documents(None if stored is None else decode_document(stored[0]), attributes,
+                                     keep_since=keep_since)
+            self._documents[key] = (encode_document(merged), now)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        key = user_key(request_envelope)
+        key = self.key_for(user_id_of(request_envelope))
         with self._lock:
             self._documents.pop(key, None)
 

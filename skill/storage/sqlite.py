@@ -4,27 +4,37 @@ Why it is safe with several worker processes:
 - WAL mode lets readers proceed while one writer writes; writers queue on the lock.
 - Every connection belongs to one (process, thread). A connection inherited across
   fork() is never used: the child opens its own on first use.
-- Each write is one INSERT ... ON CONFLICT statement, atomic on its own.
+- A save is one BEGIN IMMEDIATE transaction: read the stored row, merge (see merge.py:
+  two overlapping turns keep both completed dates), write. IMMEDIATE takes the write lock
+  before the read, so no other save can slip in between.
 - A busy database is waited for (SQLite's busy timeout) and retried until the same
-  budget runs out; then StorageError, so a request never hangs past Alexa's 8 s.
+  budget runs out (sqlite_retry.py); then StorageError, so a request never hangs past
+  Alexa's 8 s.
+
+Rows are keyed by privacy.storage_key (an HMAC of the user id). A row still under its
+release-1 key (the raw id) is moved under the new key the first time she is read or saved.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import random
 import sqlite3
 import threading
 import time
-from typing import Any, Callable, TypeVar
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator, TypeVar
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
+from skill.config import DEFAULT_RETENTION_DAYS
 from skill.storage import sqlite_schema
-from skill.storage.base import SECONDS_PER_DAY, StorageError, decode_document, encode_document, user_key
-from skill.storage.privacy import user_ref
+from skill.storage.base import SECONDS_PER_DAY, StorageError, decode_document, encode_document, user_id_of
+from skill.storage.merge import merge_documents
+from skill.storage.privacy import legacy_keys, storage_key, user_ref
+from skill.storage.sqlite_retry import run_with_retry
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +42,22 @@ DEFAULT_BUSY_TIMEOUT = 5.0  # seconds; leaves room inside Alexa's ~8 s answer de
 _T = TypeVar("_T")
 _INHERITED_ACROSS_FORK: list[sqlite3.Connection] = []  # one per fork per thread: a tiny, bounded leak
 
+_SELECT = "SELECT document, updated_at FROM users WHERE user_id = ?"
+_UPSERT = """INSERT INTO users (user_id, document, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE
+             SET document = excluded.document, updated_at = excluded.updated_at"""
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    message = str(exc).lower()
-    return "locked" in message or "busy" in message
+
+@contextmanager
+def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # BEGIN itself may have been the busy statement
+            conn.execute("ROLLBACK")
+        raise
 
 
 class SQLiteAdapter(AbstractPersistenceAdapter):
@@ -45,42 +67,54 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         clock: Callable[[], float] = time.time,
+        key_salt: str | bytes = "",
+        retention_days: int = DEFAULT_RETENTION_DAYS,
     ) -> None:
         self.path = os.fspath(path)
         self.busy_timeout = busy_timeout
+        self.retention_days = retention_days
         self._clock = clock
+        self._key_salt = key_salt
         self._local = threading.local()
+
+    def key_for(self, user_id: str) -> str:
+        """The row key of a user id (for operators and tests)."""
+        return storage_key(user_id, self._key_salt)
 
     # -- AbstractPersistenceAdapter ---------------------------------------------------
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        key = user_key(request_envelope)
-        row = self._run(lambda c: c.execute("SELECT document FROM users WHERE user_id = ?", (key,)).fetchone())
+        user_id = user_id_of(request_envelope)
+        key = self.key_for(user_id)
+        row = self._run(lambda c: c.execute(_SELECT, (key,)).fetchone())
         if row is None:
-            return {}
-        try:
-            return decode_document(row[0])
-        except (ValueError, TypeError) as exc:
-            # Keep the row: an operator may want to look at it, and the next save
-            # overwrites it anyway. She simply starts fresh this time.
-            log.warning("corrupt stored document for user %s, treating as new: %s", user_ref(key), exc)
-            return {}
+            row = self._run(lambda c: self._adopt_legacy_row(c, user_id, key))
+        return {} if row is None else self._decode(row[0], user_id)
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
-        key = user_key(request_envelope)
-        document = encode_document(attributes)
-        self._run(
-            lambda c: c.execute(
-                """INSERT INTO users (user_id, document, updated_at) VALUES (?, ?, ?)
-                   ON CONFLICT (user_id) DO UPDATE
-                   SET document = excluded.document, updated_at = excluded.updated_at""",
-                (key, document, self._clock()),
-            )
-        )
+        user_id = user_id_of(request_envelope)
+        key = self.key_for(user_id)
+        encode_document(attributes)  # refuse what JSON cannot hold before taking the lock
+        keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, timezone.utc)
+
+        def merge_and_write(conn: sqlite3.Connection) -> None:
+            with _write_transaction(conn):
+                row, moved_from = conn.execute(_SELECT, (key,)).fetchone(), None
+                if row is None:
+                    row, moved_from = self._legacy_row(conn, user_id)
+                stored = None if row is None else self._decode(row[0], user_id)
+                merged = merge_documents(stored, attributes, keep_since=keep_since)
+                conn.execute(_UPSERT, (key, encode_document(merged), self._clock()))
+                if moved_from is not None:
+                    conn.execute("DELETE FROM users WHERE user_id = ?", (moved_from,))
+
+        self._run(merge_and_write)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        key = user_key(request_envelope)
-        self._run(lambda c: c.execute("DELETE FROM users WHERE user_id = ?", (key,)))
+        user_id = user_id_of(request_envelope)
+        keys = (self.key_for(user_id), *legacy_keys(user_id))
+        marks = ", ".join("?" * len(keys))
+        self._run(lambda c: c.execute(f"DELETE FROM users WHERE user_id IN ({marks})", keys))
 
     # -- for operators ----------------------------------------------------------------
 
@@ -112,6 +146,37 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
 
     # -- internals --------------------------------------------------------------------
 
+    def _decode(self, text: str, user_id: str) -> dict[str, Any]:
+        try:
+            return decode_document(text)
+        except (ValueError, TypeError) as exc:
+            # Keep the row: an operator may want to look at it, and the next save
+            # overwrites it anyway. She simply starts fresh this time.
+            log.warning("corrupt stored document for user %s, treating as new: %s", user_ref(user_id), exc)
+            return {}
+
+    def _legacy_row(self, conn: sqlite3.Connection, user_id: str) -> tuple[Any, str | None]:
+        for old in legacy_keys(user_id):
+            row = conn.execute(_SELECT, (old,)).fetchone()
+            if row is not None:
+                return row, old
+        return None, None
+
+    def _adopt_legacy_row(self, conn: sqlite3.Connection, user_id: str, key: str) -> Any:
+        """Move her release-1 row (if any) under `key`, keeping its age; the row read."""
+        row, _ = self._legacy_row(conn, user_id)
+        if row is None:
+            return None  # the usual case for a new user: two key lookups, no lock taken
+        with _write_transaction(conn):
+            current = conn.execute(_SELECT, (key,)).fetchone()
+            if current is not None:  # another worker moved it (or saved) in between
+                return current
+            row, old = self._legacy_row(conn, user_id)
+            if row is not None:
+                conn.execute(_UPSERT, (key, row[0], row[1]))
+                conn.execute("DELETE FROM users WHERE user_id = ?", (old,))
+            return row
+
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is not None and self._local.pid == os.getpid():
@@ -128,7 +193,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
     def _open(self) -> sqlite3.Connection:
         parent = os.path.dirname(os.path.abspath(self.path))
         os.makedirs(parent, exist_ok=True)
-        # isolation_level=None: autocommit; migrations manage their own transaction.
+        # isolation_level=None: autocommit; transactions are explicit (BEGIN IMMEDIATE).
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
             # The journal mode is stored in the file; switching needs a moment of
@@ -144,20 +209,8 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         return conn
 
     def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
-        """Run one statement, retrying while the database is busy, within busy_timeout."""
-        deadline = time.monotonic() + self.busy_timeout
-        pause = 0.01
-        while True:
-            try:
-                return operation(self._connection())
-            except sqlite3.OperationalError as exc:
-                # SQLite's own busy handler already waited; some lock conflicts are
-                # reported at once instead (e.g. during WAL recovery), so retry those.
-                if not _is_busy(exc) or time.monotonic() + pause > deadline:
-                    raise StorageError(f"SQLite storage at {self.path} failed: {exc}") from exc
-                time.sleep(pause * (0.5 + random.random()))  # jitter keeps workers out of step
-                pause = min(pause * 2, 0.25)
-            except sqlite_schema.SchemaTooNew as exc:
-                raise StorageError(str(exc)) from exc
-            except (sqlite3.Error, OSError) as exc:  # OSError: cannot create the directory
-                raise StorageError(f"SQLite storage at {self.path} failed: {exc}") from exc
+        """Run `operation` on this thread's connection; every failure as StorageError."""
+        try:
+            return run_with_retry(lambda: operation(self._connection()), budget=self.busy_timeout, where=self.path)
+        except sqlite_schema.SchemaTooNew as exc:
+            raise StorageError(str(exc)) from exc
