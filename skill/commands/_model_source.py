@@ -262,7 +262,8 @@ def match(model: Mapping[str, Any], utterance: str) -> list[tuple[str, dict[str,
     """(intent, {slot: words}) for every sample the utterance fits, a custom-type slot
     matching only that type's values and synonyms (so no ER_SUCCESS_NO_MATCH reading)."""
     lm = language_model(model)
-    said = {t["name"]: [v["name"]["value"], *v["name"].get("synonyms", [])] for t in lm.get("types", [])}
+    said = {t["name"]: [s for v in t["values"] for s in (v["name"]["value"], *v["name"].get("synonyms", []))]
+            for t in lm.get("types", [])}
     text = " ".join(utterance.lower().split())
     found = []
     for intent in lm["intents"]:
