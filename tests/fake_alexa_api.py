@@ -64,8 +64,15 @@ def _json_bytes(body: Any) -> bytes:
     return json.dumps(body).encode("utf-8")
 
 
-def _make_certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """A CA and a leaf for 127.0.0.1 and localhost; returns (ca.pem, leaf.pem, leaf.key)."""
+def _san(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+def _make_certificates(directory: Path, names: tuple[str, ...]) -> tuple[Path, Path, Path]:
+    """A CA and a leaf for `names`; returns (ca.pem, leaf.pem, leaf.key)."""
     now = datetime.now(timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fake Alexa API test CA")])
@@ -91,8 +98,7 @@ def _make_certificates(directory: Path) -> tuple[Path, Path, Path]:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([
-            x509.IPAddress(ipaddress.ip_address(HOST)), x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([_san(name) for name in names]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
@@ -109,11 +115,14 @@ def _make_certificates(directory: Path) -> tuple[Path, Path, Path]:
 
 
 class FakeAlexaApi:
-    """The fake server. Tell it how to answer, run the code under test, read `calls`."""
+    """The fake server. Tell it how to answer, run the code under test, read `calls`.
 
-    def __init__(self) -> None:
+    `cert_names`: the names its certificate is valid for (leave one out to test host checks).
+    """
+
+    def __init__(self, cert_names: tuple[str, ...] = (HOST, "localhost")) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="fake-alexa-api-")
-        self.ca_file, cert_file, key_file = _make_certificates(Path(self._tmp.name))
+        self.ca_file, cert_file, key_file = _make_certificates(Path(self._tmp.name), cert_names)
         self._replies: dict[tuple[str, str], _Reply] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()

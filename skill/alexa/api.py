@@ -212,7 +212,10 @@ class _DeadlineSocket:
         return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
 
     def close(self) -> None:
-        self._sock.close()
+        # http.client closes its "socket" as soon as it has the headers of a Connection: close
+        # answer, while the body is still to be read through makefile(); the real socket is
+        # closed by _Connection.close_all() once the call is over.
+        pass
 
 
 class _Connection(http.client.HTTPConnection):
@@ -225,9 +228,16 @@ class _Connection(http.client.HTTPConnection):
         self._tls = context
         self._deadline = deadline
 
+        self._tls_socket: ssl.SSLSocket | None = None
+
     def connect(self) -> None:
-        self.sock = _DeadlineSocket(_open_tls(self.host, self.port, self._tls, self._deadline),
-                                    self._deadline)
+        self._tls_socket = _open_tls(self.host, self.port, self._tls, self._deadline)
+        self.sock = _DeadlineSocket(self._tls_socket, self._deadline)
+
+    def close_all(self) -> None:
+        self.close()
+        if self._tls_socket is not None:
+            self._tls_socket.close()
 
 
 def _target(url: str) -> tuple[str, int, str]:
@@ -320,7 +330,7 @@ class AlexaApiClient(ApiClient):
         except ValueError:  # e.g. a header value with a line break, from a forged request
             raise AlexaApiError("refused request") from None
         finally:
-            connection.close()
+            connection.close_all()
 
     def _read_body(self, response: http.client.HTTPResponse) -> bytes:
         declared = response.getheader("Content-Length")
@@ -410,11 +420,15 @@ class AlexaApi:
 
 # --- Settings API: the device's time zone -----------------------------------------------------
 
+# Files a system's tz directory may hold that ZoneInfo() opens but that name no place:
+# "localtime" (often a link to the server's own zone), "posixrules", and IANA's "Factory".
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @functools.lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
-    # available_timezones() leaves out files such as "localtime" and "posixrules" that
-    # ZoneInfo() would also open; it walks the tz data once (tens of ms), hence the cache.
-    return frozenset(zoneinfo.available_timezones())
+    # Walks the tz data once (tens of ms), hence the cache.
+    return frozenset(zoneinfo.available_timezones()) - _NOT_PLACES
 
 
 def _iana_zone(value: Any) -> str | None:
