@@ -376,3 +376,10 @@ def test_logs_never_hold_the_token_or_ids(alexa_api: FakeAlexaApi, caplog: pytes
 def test_the_turn_api_does_not_show_its_token(alexa_api: FakeAlexaApi) -> None:
     api = AlexaApi.for_request(request_envelope(alexa_api.endpoint), client(), Budget())
     assert TOKEN not in repr(api) and TOKEN not in str(vars(api).get("budget"))
+
+
+def test_a_missing_ca_bundle_is_a_failure_not_a_crash(alexa_api: FakeAlexaApi,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    alexa_api.answer(TZ_PATH, "Europe/London")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(alexa_api.ca_file) + ".missing")
+    assert time_zone(alexa_api)[0] is None

@@ -306,11 +306,11 @@ class AlexaApiClient(ApiClient):
         if budget.remaining() <= 0:
             raise AlexaApiError("budget spent")
         deadline = budget.deadline(self.call_timeout)
-        context = self.ssl_context or _default_context()
         headers = _merge_headers(request.headers)
         headers.setdefault("Connection", "close")
-        connection = _Connection(host, port, context, deadline)
+        connection: _Connection | None = None
         try:
+            connection = _Connection(host, port, self.ssl_context or _default_context(), deadline)
             connection.request((request.method or "GET").upper(), target,
                                body=_encode_body(request.body), headers=headers)
             response = connection.getresponse()
@@ -330,7 +330,8 @@ class AlexaApiClient(ApiClient):
         except ValueError:  # e.g. a header value with a line break, from a forged request
             raise AlexaApiError("refused request") from None
         finally:
-            connection.close_all()
+            if connection is not None:
+                connection.close_all()
 
     def _read_body(self, response: http.client.HTTPResponse) -> bytes:
         declared = response.getheader("Content-Length")
