@@ -1,16 +1,20 @@
-"""The web edge with verification off: health, routing, size limit, bad bodies, the loud
-warnings, and the SDK's own skill id check."""
+"""The web edge with verification off: health, routing, size limit, bad and hostile bodies,
+parse-once, the loud warnings, and the SDK's own skill id check."""
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timezone
 
 import pytest
+from ask_sdk_model import ResponseEnvelope
+from flask import Flask
 
 from skill import __version__, create_app
 from skill.alexa.envelopes import SKILL_ID, launch_request
 from skill.storage import MemoryAdapter
+from tests.hostile import CASES, SECRETS
 
 OFF = {"ALEXA_VERIFY_REQUESTS": "off", "STORAGE_BACKEND": "memory"}
 
@@ -53,16 +57,16 @@ def test_other_paths_and_methods_get_json_errors(client, method: str, path: str,
 
 
 @pytest.mark.parametrize("body, reason", [
-    (b"not json", "body is not valid JSON"),
-    (b"\xff\xfe\x00", "body is not valid JSON"),
-    (b"", "body is not valid JSON"),
-    (b"[1, 2]", "not an Alexa request envelope"),
-    (b'{"version": "1.0"}', "not an Alexa request envelope"),
+    (b"not json", "request body is not valid JSON"),
+    (b"\xff\xfe\x00", "request body is not valid JSON"),
+    (b"", "request body is not valid JSON"),
+    (b"[1, 2]", "request body has no request object"),
+    (b'{"version": "1.0"}', "request body has no request object"),
     (b'{"version": "1.0", "request": {"type": "NoSuchRequest"}, "context": {"System": {}}}',
      "request envelope not understood"),
-    (b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}, "context": {}}',
+    (b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}, "context": {"System": {}}}',
      "request envelope not understood"),
-    (b'{"version": "1.0", "request": {"type": "LaunchRequest"}}', "request envelope not understood"),
+    (b'{"version": "1.0", "request": {"type": "LaunchRequest"}}', "request envelope has no context.System"),
 ])
 def test_bad_bodies_get_400_with_a_reason_and_the_service_stays_up(client, caplog, body: bytes, reason: str) -> None:
     raw = client.post("/alexa", data=body, content_type="application/json")
@@ -70,6 +74,78 @@ def test_bad_bodies_get_400_with_a_reason_and_the_service_stays_up(client, caplo
     assert raw.get_json() == {"error": reason}
     assert "refused request" in caplog.text
     assert client.post("/alexa", data=json.dumps(launch_request())).status_code == 200
+
+
+@pytest.fixture
+def one_skill_id() -> Flask:
+    """The recommended production setting: exactly one ALEXA_SKILL_IDS (the SDK checks it too)."""
+    return create_app(OFF | {"ALEXA_SKILL_IDS": SKILL_ID}, persistence=MemoryAdapter())
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_body_gets_its_status_and_no_secret_reaches_the_log(one_skill_id, caplog, name) -> None:
+    caplog.set_level(logging.DEBUG)
+    case = CASES[name]
+    raw = one_skill_id.test_client().post("/alexa", data=case.build(datetime.now(timezone.utc)))
+    assert raw.status_code == case.status, raw.data[:300]
+    if case.reason is None:
+        assert raw.get_json()["response"]["outputSpeech"]["ssml"]
+        json.loads(raw.data, parse_constant=lambda c: pytest.fail(f"non-standard JSON {c}"))
+    else:
+        assert raw.get_json() == {"error": case.reason}
+    for secret in SECRETS:
+        assert secret not in caplog.text
+
+
+def test_the_envelope_is_decoded_once_and_mapped_without_a_second_decode(monkeypatch) -> None:
+    import skill.web.body as body_module
+
+    app = create_app(OFF, persistence=MemoryAdapter())
+    decodes: list[int] = []
+    real_json = body_module.json
+
+    class CountingJson:
+        def __getattr__(self, name: str):
+            return getattr(real_json, name)
+
+        def loads(self, *args, **kwargs):
+            decodes.append(1)
+            return real_json.loads(*args, **kwargs)
+
+    monkeypatch.setattr(body_module, "json", CountingJson())
+    serializer = app.extensions["stretch_skill"].serializer
+    monkeypatch.setattr(serializer, "deserialize", lambda *a, **k: pytest.fail("decoded again by the SDK"))
+    assert app.test_client().post("/alexa", data=json.dumps(launch_request())).status_code == 200
+    assert decodes == [1]
+
+
+def test_the_sdk_still_offers_the_mapping_step_the_edge_uses() -> None:
+    # If an ask-sdk-core release renames it, the edge falls back to a second decode: notice.
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    assert callable(getattr(DefaultSerializer(), "_DefaultSerializer__deserialize", None))
+
+
+def test_the_skill_s_own_serializer_is_the_only_one(monkeypatch) -> None:
+    app = create_app(OFF, persistence=MemoryAdapter())
+    serializer = app.extensions["stretch_skill"].serializer
+    envelopes: list[object] = []
+    real = serializer.serialize
+
+    def serialize(obj):  # recursive inside the SDK: count the top-level envelopes only
+        if isinstance(obj, ResponseEnvelope):
+            envelopes.append(obj)
+        return real(obj)
+
+    monkeypatch.setattr(serializer, "serialize", serialize)
+    monkeypatch.setattr("ask_sdk_core.serialize.DefaultSerializer.__init__",
+                        lambda self: pytest.fail("a second serializer"))
+    assert app.test_client().post("/alexa", data=json.dumps(launch_request())).status_code == 200
+    assert len(envelopes) == 1
+
+
+def test_no_dead_config_extension() -> None:
+    assert set(create_app(OFF, persistence=MemoryAdapter()).extensions) == {"stretch_skill"}
 
 
 def test_oversized_body_gets_413_before_anything_else(client) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.serialize import DefaultSerializer
@@ -16,8 +16,10 @@ from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from skill.version import __version__
+from skill.alexa import guard
 from skill.config import Config
+from skill.version import __version__
+from skill.web.body import BodyError, parse_envelope
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.web.app")
@@ -44,6 +46,32 @@ def _error(status: int, reason: str) -> Response:
     response = jsonify({"error": reason})
     response.status_code = status
     return response
+
+
+class Refused(Exception):
+    """The request gets HTTP 400 with this short reason; it never reaches a handler.
+
+    `detail` is for the log only and is never taken from the body (e.g. an exception type).
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.detail = detail
+
+
+def parsed_deserializer(serializer: DefaultSerializer) -> Callable[[dict[str, Any]], RequestEnvelope]:
+    """Map an already-parsed envelope to ask-sdk-model objects with the skill's own serializer.
+
+    DefaultSerializer.deserialize() only takes a JSON string and decodes it again; the
+    mapping step it then runs is the name-mangled _DefaultSerializer__deserialize (private,
+    but the SDK's own code path, and stable since ask-sdk-core 1.0). Should a release rename
+    it, this falls back to the public method at the cost of one more decode, and
+    tests/test_app.py fails so that the change is noticed.
+    """
+    mapped = getattr(serializer, "_DefaultSerializer__deserialize", None)
+    if mapped is None:
+        return lambda data: serializer.deserialize(json.dumps(data), RequestEnvelope)
+    return lambda data: mapped(data, RequestEnvelope)
 
 
 def create_app(
@@ -81,12 +109,34 @@ def create_app(
     # With exactly one id, the SDK double-checks it too; with several, the verifier does it.
     sdk_skill_id = cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None
     alexa_skill = build_skill(persistence, skill_id=sdk_skill_id)
-    serializer = DefaultSerializer()
+    serializer = alexa_skill.serializer
+    to_envelope = parsed_deserializer(serializer)
+
+    def envelope_of(body: bytes) -> RequestEnvelope:
+        """Read once, verify once, parse once, guard, map once; or Refused(reason)."""
+        try:
+            data = verifier.verify(request.headers, body) if verifier is not None else None
+            if data is None:  # verification off, or a verifier that returns nothing
+                data = parse_envelope(body)
+        except VerificationError as exc:
+            raise Refused(f"verification failed: {exc}") from exc
+        except BodyError as exc:
+            raise Refused(str(exc)) from exc
+        reason = guard.refusal(data, cfg.skill_ids)
+        if reason:
+            raise Refused(reason)
+        try:
+            envelope = to_envelope(data)
+        except Exception as exc:  # the SDK raises several types for shapes it cannot map
+            # Only the type: the SDK's messages quote the payload.
+            raise Refused("request envelope not understood", type(exc).__name__) from exc
+        if envelope is None or envelope.request is None or envelope.context is None:
+            raise Refused("request envelope not understood")
+        return envelope
 
     app = Flask("skill")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
     app.extensions[SKILL_EXTENSION] = alexa_skill
-    app.extensions["stretch_config"] = cfg
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
@@ -115,36 +165,22 @@ def create_app(
     @app.post("/alexa")
     def alexa() -> Response:
         body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH -> 413 via http_error
-        if verifier is not None:
-            try:
-                verifier.verify(request.headers, body)
-            except VerificationError as exc:
-                log.warning("refused request: verification failed: %s", exc)
-                return _error(400, f"verification failed: {exc}")
         try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            log.warning("refused request: body is not JSON")
-            return _error(400, "body is not valid JSON")
-        if not isinstance(payload, dict) or not isinstance(payload.get("request"), dict):
-            log.warning("refused request: JSON is not an Alexa request envelope")
-            return _error(400, "not an Alexa request envelope")
-        try:
-            envelope = serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-        except Exception as exc:  # the SDK raises several types for shapes it cannot map
-            log.warning("refused request: envelope not understood: %s", exc)
-            return _error(400, "request envelope not understood")
-        if envelope is None or envelope.request is None or envelope.context is None:
-            log.warning("refused request: envelope lacks request or context")
-            return _error(400, "request envelope not understood")
+            envelope = envelope_of(body)
+        except Refused as exc:
+            # Never the body: our own reason, and for the SDK's errors only their type.
+            log.warning("refused request: %s%s", exc, f" ({exc.detail})" if exc.detail else "")
+            return _error(400, str(exc))
         try:
             response_envelope = alexa_skill.invoke(request_envelope=envelope, context=None)
-        except AskSdkException as exc:
+        except AskSdkException:
             # Raised before any handler runs, e.g. the SDK's own application id check.
-            log.warning("refused request: %s", exc)
+            log.warning("refused request: request not for this skill")
             return _error(400, "request not for this skill")
         return Response(
-            json.dumps(serializer.serialize(response_envelope)),
+            # allow_nan=False: never emit JSON that Alexa (or any strict parser) cannot read.
+            json.dumps(serializer.serialize(response_envelope), allow_nan=False,
+                       separators=(",", ":")),
             status=200,
             mimetype="application/json",
         )

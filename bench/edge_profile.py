@@ -1,0 +1,156 @@
+"""Time the web edge in-process: create_app, then N signed LaunchRequests through Flask's test client.
+
+    python bench/edge_profile.py [-n 800] [--sort tottime|cumulative] [--top 10]
+
+Standalone on purpose (no import from tests.*): it makes its own throwaway CA (root ->
+intermediate -> echo-api.amazon.com leaf), signs every body like Alexa does, and gives the
+verifier that CA as its only trust root and a fake download, so nothing leaves the process.
+Prints import + create_app time, per-request mean and p99 (a first, unmeasured request fills
+the chain cache), then a cProfile of a second pass of N requests (top functions by self time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: E402
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID  # noqa: E402
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000bench"
+CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-bench.pem"
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bench"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _usage(ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=True, content_commitment=False,
+                         key_encipherment=not ca, data_encipherment=False, key_agreement=False,
+                         key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
+
+
+def _cert(subject: str, key, issuer: x509.Name, issuer_key, *, ca: bool, path_len: int | None = None,
+          san: str | None = None) -> x509.Certificate:
+    builder = (
+        x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
+        .add_extension(_usage(ca), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer_key is not key:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+    if san:
+        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+def throwaway_ca() -> tuple[x509.Certificate, bytes, rsa.RSAPrivateKey]:
+    """(root, served PEM chain leaf-first, leaf key)."""
+    root_key, mid_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    leaf_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    root = _cert("Bench Root", root_key, _name("Bench Root"), root_key, ca=True)
+    mid = _cert("Bench Intermediate", mid_key, root.subject, root_key, ca=True, path_len=0)
+    leaf = _cert("echo-api.amazon.com", leaf_key, mid.subject, mid_key, ca=False,
+                 san="echo-api.amazon.com")
+    pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, mid))
+    return root, pem, leaf_key
+
+
+def launch_body(i: int) -> bytes:
+    user = f"amzn1.ask.account.BENCHUSER{i:08d}"
+    app = {"applicationId": SKILL_ID}
+    return json.dumps({
+        "version": "1.0",
+        "session": {"new": True, "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+                    "application": app, "attributes": {}, "user": {"userId": user}},
+        "context": {"System": {"application": app, "user": {"userId": user},
+                               "device": {"deviceId": "amzn1.ask.device.BENCH", "supportedInterfaces": {}},
+                               "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "bench"}},
+        "request": {"type": "LaunchRequest", "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+                    "timestamp": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), "locale": "en-US"},
+    }).encode()
+
+
+def signed(bodies: list[bytes], key: rsa.RSAPrivateKey) -> list[tuple[dict[str, str], bytes]]:
+    def sign(body: bytes) -> str:
+        return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
+    return [({"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(b)}, b) for b in bodies]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=800, help="requests per pass (default 800)")
+    parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
+    parser.add_argument("--top", type=int, default=10)
+    args = parser.parse_args()
+
+    root, pem, leaf_key = throwaway_ca()
+    posts = signed([launch_body(i) for i in range(2 * args.n + 1)], leaf_key)
+
+    started = time.perf_counter()
+    from skill import create_app
+    from skill.web.verification import RequestVerifier
+    imported = time.perf_counter()
+    verifier = RequestVerifier([SKILL_ID], trust_roots=[root], fetch_chain=lambda url: pem,
+                               clock=lambda: NOW)
+    app = create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory",
+                      "LOG_LEVEL": "WARNING"}, verifier=verifier)
+    created = time.perf_counter()
+    client = app.test_client()
+
+    def post(headers: dict[str, str], body: bytes) -> None:
+        reply = client.post("/alexa", data=body, headers=headers, content_type="application/json")
+        if reply.status_code != 200:
+            raise SystemExit(f"HTTP {reply.status_code}: {reply.get_data(as_text=True)[:200]}")
+
+    post(*posts[0])  # fills the chain cache; not measured
+    samples = []
+    for headers, body in posts[1:args.n + 1]:
+        t0 = time.perf_counter()
+        post(headers, body)
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * len(samples)) - 1)]
+
+    print(f"import skill: {(imported - started) * 1000:.0f} ms; create_app: {(created - imported) * 1000:.0f} ms")
+    print(f"{args.n} signed LaunchRequests in-process: mean {statistics.fmean(samples):.3f} ms, "
+          f"p50 {statistics.median(samples):.3f} ms, p99 {p99:.3f} ms")
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for headers, body in posts[args.n + 1:]:
+        post(headers, body)
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+    lines = out.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    print(f"cProfile of {args.n} more requests, top {args.top} by {args.sort}:")
+    print("\n".join(line for line in lines[start:] if line.strip()))
+
+
+if __name__ == "__main__":
+    main()
