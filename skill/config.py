@@ -7,8 +7,8 @@ mapping with those names (tests pass one). The README's configuration table list
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
@@ -47,7 +47,7 @@ class Config:
     retention_days: int = DEFAULT_RETENTION_DAYS  # purge's default; older completed dates are not kept
 
     @classmethod
-    def from_mapping(cls, env: Mapping[str, object]) -> "Config":
+    def from_mapping(cls, env: Mapping[str, object]) -> Config:
         def get(name: str, default: str | None = None) -> str | None:
             value = env.get(name)
             if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -85,5 +85,5 @@ class Config:
         )
 
     @classmethod
-    def from_env(cls) -> "Config":
+    def from_env(cls) -> Config:
         return cls.from_mapping(os.environ)

@@ -11,8 +11,9 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -22,8 +23,7 @@ from ask_sdk_model.launch_request import LaunchRequest
 
 from skill.__main__ import main as cli_main
 from skill.config import Config
-from skill.storage import MemoryAdapter, SQLiteAdapter, StorageError, build_persistence
-from skill.storage import privacy
+from skill.storage import MemoryAdapter, SQLiteAdapter, StorageError, build_persistence, privacy
 from skill.storage.privacy import storage_key, user_ref
 from skill.storage.sqlite_schema import LATEST_VERSION
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
@@ -450,6 +450,19 @@ def test_purge_command_removes_idle_users_and_prints_the_count(
     assert cli_main(["purge", "--days", "30"]) == 0
     assert "removed 1 user" in capsys.readouterr().out
     assert _sql(path, "SELECT user_id FROM users") == [(storage_key(USER_B, ""),)]
+
+
+def test_purge_command_defaults_to_the_configured_retention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.db"
+    now = time.time()
+    SQLiteAdapter(path, clock=lambda: now - 11 * DAY).save_attributes(envelope(USER_A), {"v": 1})
+    SQLiteAdapter(path, clock=lambda: now - 9 * DAY).save_attributes(envelope(USER_B), {"v": 2})
+    monkeypatch.setenv("SQLITE_PATH", str(path))
+    monkeypatch.setenv("RETENTION_DAYS", "10")
+    assert cli_main(["purge"]) == 0
+    assert "removed 1 user(s) idle for 10 day(s)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "soon"])

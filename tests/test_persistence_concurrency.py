@@ -48,7 +48,7 @@ def _hammer(path: str, worker: int, barrier: Any, results: Any) -> None:
             doc["counter"] = doc.get("counter", 0) + 1
             doc["writer"] = worker
             doc["last_write"] = i
-            doc["history"] = (doc.get("history", []) + [i])[-25:]
+            doc["history"] = [*doc.get("history", []), i][-25:]
             doc["note"] = "Zoë ✓ 🤰 " * (i % 7)
             storage.save_attributes(env, doc)
     except StorageError as exc:

@@ -15,10 +15,14 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from skill.config import Config, ConfigError
 from skill.storage import MemoryAdapter, SQLiteAdapter, StorageError, build_persistence
 from skill.storage.privacy import storage_key
-from tests.dynamo_server import dynamo_endpoint  # noqa: F401
-from tests.test_persistence import (  # noqa: F401 - fixtures
-    DAY, T0, USER_A, USER_B, FakeClock, Factory, envelope, make_dynamo, make_storage, storage,
-)
+from tests import dynamo_server, test_persistence
+from tests.test_persistence import DAY, T0, USER_A, USER_B, Factory, FakeClock, envelope
+
+# Shared fixtures, bound here so pytest finds them in this module.
+dynamo_endpoint = dynamo_server.dynamo_endpoint
+make_dynamo = test_persistence.make_dynamo
+make_storage = test_persistence.make_storage
+storage = test_persistence.storage
 
 RELEASE_1_DOC = '{"completed":["2025-06-01T08:00:00Z"],"settings":{"pace":"slower"}}'
 

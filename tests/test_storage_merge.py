@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +14,18 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.storage import SQLiteAdapter, StorageError
 from skill.storage.merge import merge_documents
-from tests.dynamo_server import dynamo_endpoint  # noqa: F401
-from tests.test_persistence import (  # noqa: F401 - fixtures
-    DAY, T0, USER_A, FakeClock, Factory, envelope, make_dynamo, make_storage, storage,
-)
+from tests import dynamo_server, test_persistence
+from tests.test_persistence import DAY, T0, USER_A, Factory, FakeClock, envelope
+
+# Shared fixtures, bound here so pytest finds them in this module.
+dynamo_endpoint = dynamo_server.dynamo_endpoint
+make_dynamo = test_persistence.make_dynamo
+make_storage = test_persistence.make_storage
+storage = test_persistence.storage
 
 ROUNDS = 15
 JOIN_TIMEOUT = 120.0
-CUTOFF = datetime(2025, 1, 1, tzinfo=timezone.utc)
+CUTOFF = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def stamp(when: datetime) -> str:
@@ -88,7 +92,7 @@ def test_retention_uses_the_adapters_clock(make_storage: Factory) -> None:
 
 def recent() -> datetime:
     # Real time (the adapters keep 180 days), fixed once per test and passed to workers.
-    return datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1)
+    return datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 
 
 def own_stamps(worker: int, start: datetime) -> list[str]:

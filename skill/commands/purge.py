@@ -1,4 +1,6 @@
-"""`python -m skill purge --days N`: forget users who have not used the skill for N days.
+"""`python -m skill purge [--days N]`: forget users who have not used the skill for N days.
+
+N defaults to RETENTION_DAYS (Config.retention_days, 180 unless set).
 
 Works on the configured backend (STORAGE_BACKEND and friends). On SQLite it is one
 indexed DELETE. On DynamoDB it scans for the `updated_at` our adapter writes and deletes
@@ -29,17 +31,19 @@ def _positive_days(raw: str) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("purge", help="delete stored progress of users idle for N days")
-    parser.add_argument("--days", type=_positive_days, required=True, help="idle for at least this many days")
+    parser.add_argument("--days", type=_positive_days, default=None,
+                        help="idle for at least this many days (default: RETENTION_DAYS)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         config = Config.from_env()
+        days = config.retention_days if args.days is None else args.days
         storage = build_persistence(config)
-        removed = storage.purge_older_than(args.days)
+        removed = storage.purge_older_than(days)
     except (ConfigError, StorageError) as exc:
         print(f"purge failed: {exc}", file=sys.stderr)
         return 1
-    print(f"removed {removed} user(s) idle for {args.days} day(s) or more ({config.storage_backend})")
+    print(f"removed {removed} user(s) idle for {days} day(s) or more ({config.storage_backend})")
     return 0

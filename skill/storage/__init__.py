@@ -9,18 +9,16 @@ the one exception type callers catch.
 
 from __future__ import annotations
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-
 from skill.config import Config
 from skill.storage import privacy
-from skill.storage.base import StorageError, check_user_id, user_id_of
+from skill.storage.base import StorageAdapter, StorageError, check_user_id, user_id_of
 from skill.storage.memory import MemoryAdapter
 from skill.storage.sqlite import SQLiteAdapter
 
-__all__ = ["MemoryAdapter", "SQLiteAdapter", "StorageError", "build_persistence", "check_user_id", "user_id_of"]
+__all__ = ["MemoryAdapter", "SQLiteAdapter", "StorageAdapter", "StorageError", "build_persistence", "check_user_id", "user_id_of"]
 
 
-def build_persistence(config: Config) -> AbstractPersistenceAdapter:
+def build_persistence(config: Config) -> StorageAdapter:
     """The backend named by config.storage_backend, with the config's privacy settings.
 
     Also hands config.log_hash_salt to privacy.user_ref: this is where the app's storage

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from abc import abstractmethod
 from typing import Any
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 # The official keygen reads context.system.user.user_id and raises PersistenceException
@@ -27,6 +29,18 @@ class StorageError(PersistenceException):
     A subclass of the SDK's PersistenceException, so code written for the official
     adapters handles ours too.
     """
+
+
+class StorageAdapter(AbstractPersistenceAdapter):
+    """An ask-sdk persistence adapter that operators can also purge and count."""
+
+    @abstractmethod
+    def purge_older_than(self, days: int, now: float | None = None) -> int:
+        """Delete users not saved for `days` days (`now`: Unix time); how many went."""
+
+    @abstractmethod
+    def count_users(self) -> int:
+        """How many users have a stored row."""
 
 
 def check_user_id(user_id: object) -> str:

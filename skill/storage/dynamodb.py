@@ -6,12 +6,11 @@ import importlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from types import ModuleType
-from typing import Callable
-
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.config import Config, ConfigError
+from skill.storage.base import StorageAdapter
 
 _import_lock = threading.Lock()
 # botocore's defaults (60 s connect and read timeouts, retries on top) could hold a request
@@ -49,7 +48,7 @@ def _import_adapter_module(region: str) -> ModuleType:
                 os.environ["AWS_DEFAULT_REGION"] = previous
 
 
-def build_dynamodb_adapter(config: Config, *, clock: Callable[[], float] | None = None) -> AbstractPersistenceAdapter:
+def build_dynamodb_adapter(config: Config, *, clock: Callable[[], float] | None = None) -> StorageAdapter:
     """The official DynamoDbAdapter (via our JsonDynamoDbAdapter) for `config`."""
     if not config.dynamodb_region:
         raise ConfigError("STORAGE_BACKEND=dynamodb needs AWS_REGION (or AWS_DEFAULT_REGION)")
@@ -65,7 +64,7 @@ def build_dynamodb_adapter(config: Config, *, clock: Callable[[], float] | None 
     resource = boto3.resource(
         "dynamodb", region_name=config.dynamodb_region, endpoint_url=config.dynamodb_endpoint_url, config=limits
     )
-    adapter: AbstractPersistenceAdapter = module.JsonDynamoDbAdapter(
+    adapter: StorageAdapter = module.JsonDynamoDbAdapter(
         table_name=config.dynamodb_table,
         create_table=config.dynamodb_create_table,
         dynamodb_resource=resource,

@@ -25,10 +25,11 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.adapter import DynamoDbAdapter
@@ -38,7 +39,7 @@ from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 
 from skill.config import DEFAULT_RETENTION_DAYS
-from skill.storage.base import SECONDS_PER_DAY, StorageError, encode_document, user_id_of
+from skill.storage.base import SECONDS_PER_DAY, StorageAdapter, StorageError, encode_document, user_id_of
 from skill.storage.dynamodb_ops import count_items, scan_keys
 from skill.storage.merge import merge_documents
 from skill.storage.privacy import legacy_keys, storage_key
@@ -79,7 +80,7 @@ def _storage_errors(what: str) -> Iterator[None]:
         raise StorageError(f"DynamoDB {what} failed: {type(exc).__name__}: {exc}") from exc
 
 
-class JsonDynamoDbAdapter(DynamoDbAdapter):
+class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
     def __init__(
         self,
         *args: Any,
@@ -119,7 +120,7 @@ class JsonDynamoDbAdapter(DynamoDbAdapter):
                 if current is None:
                     current, moved_from = self._legacy_item(user_id)
                 stored = None if current is None else _from_dynamo(current.get(self.attribute_name))
-                keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, timezone.utc)
+                keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, UTC)
                 merged = merge_documents(stored if isinstance(stored, dict) else None, attributes, keep_since=keep_since)
                 expected = None if moved_from is not None else current
                 item = {

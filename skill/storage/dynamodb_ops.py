@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 
 def scan_keys(table: Any, key_name: str, condition: Any) -> Iterator[str]:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
 from skill.config import DEFAULT_RETENTION_DAYS
-from skill.storage.base import SECONDS_PER_DAY, decode_document, encode_document, user_id_of
+from skill.storage.base import SECONDS_PER_DAY, StorageAdapter, decode_document, encode_document, user_id_of
 from skill.storage.merge import merge_documents
 from skill.storage.privacy import storage_key
 
 
-class MemoryAdapter(AbstractPersistenceAdapter):
+class MemoryAdapter(StorageAdapter):
     """A dict behind a lock. Documents are stored as JSON text, which both deep-copies
     them (callers cannot change stored state by reference) and makes this fake reject
     and reshape exactly what the real backends do (tuples come back as lists). Keys,
@@ -48,7 +48,7 @@ class MemoryAdapter(AbstractPersistenceAdapter):
         key = self.key_for(user_id_of(request_envelope))
         encode_document(attributes)  # the same StorageError as the real backends, before any change
         now = self._clock()
-        keep_since = datetime.fromtimestamp(now - self.retention_days * SECONDS_PER_DAY, timezone.utc)
+        keep_since = datetime.fromtimestamp(now - self.retention_days * SECONDS_PER_DAY, UTC)
         with self._lock:
             stored = self._documents.get(key)
             merged = merge_documents(None if stored is None else decode_document(stored[0]), attributes,

@@ -13,13 +13,13 @@ writer already dropped it on purpose, and the union must not keep it alive forev
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, TypeGuard
 
 MERGED_LISTS: tuple[str, ...] = ("completed",)  # other append-only lists go here later
 
 
-def _is_text_list(value: object) -> bool:
+def _is_text_list(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
@@ -28,7 +28,7 @@ def _at(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def merge_documents(

@@ -22,16 +22,23 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
 from skill.config import DEFAULT_RETENTION_DAYS
 from skill.storage import sqlite_schema
-from skill.storage.base import SECONDS_PER_DAY, StorageError, decode_document, encode_document, user_id_of
+from skill.storage.base import (
+    SECONDS_PER_DAY,
+    StorageAdapter,
+    StorageError,
+    decode_document,
+    encode_document,
+    user_id_of,
+)
 from skill.storage.merge import merge_documents
 from skill.storage.privacy import legacy_keys, storage_key, user_ref
 from skill.storage.sqlite_retry import run_with_retry
@@ -60,7 +67,7 @@ def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-class SQLiteAdapter(AbstractPersistenceAdapter):
+class SQLiteAdapter(StorageAdapter):
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -95,7 +102,7 @@ class SQLiteAdapter(AbstractPersistenceAdapter):
         user_id = user_id_of(request_envelope)
         key = self.key_for(user_id)
         encode_document(attributes)  # refuse what JSON cannot hold before taking the lock
-        keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, timezone.utc)
+        keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, UTC)
 
         def merge_and_write(conn: sqlite3.Connection) -> None:
             with _write_transaction(conn):

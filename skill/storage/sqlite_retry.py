@@ -14,7 +14,8 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from skill.storage.base import StorageError
 
