@@ -13,6 +13,9 @@ from typing import Any, Mapping
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
 USER_ID = "amzn1.ask.account.AEXAMPLEUSERIDFORTESTSONLY0000000000000000000000000"
+# Where Alexa's APIs are for this request. Alexa sends its own region's endpoint; tests
+# replace this with a loopback address (tests/conftest.py), so nothing ever calls Amazon.
+API_ENDPOINT = "https://api.amazonalexa.com"
 DEVICE_ID = "amzn1.ask.device.AEXAMPLEDEVICEIDFORTESTS00000000000000000000000000"
 
 
@@ -38,6 +41,7 @@ def envelope(
     user_id: str = USER_ID,
     with_session: bool = True,
     locale: str = "en-US",
+    api_endpoint: str | None = None,
 ) -> dict[str, Any]:
     request.setdefault("requestId", _request_id())
     request.setdefault("timestamp", iso(None))
@@ -49,7 +53,7 @@ def envelope(
                 "application": {"applicationId": application_id},
                 "user": {"userId": user_id},
                 "device": {"deviceId": DEVICE_ID, "supportedInterfaces": {}},
-                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiEndpoint": api_endpoint or API_ENDPOINT,
                 "apiAccessToken": "test-access-token",
             },
             "Viewport": None,

@@ -1,19 +1,24 @@
 """What is kept about her between sessions, and nothing more.
 
 Pure: no ask-sdk, no storage code. The persistence adapter stores this document as JSON,
-keyed by the Alexa user id. Version 1:
+keyed by the Alexa user id. Version 2:
 
     {
-      "v": 1,
+      "v": 2,
       "position": {                   # an unfinished routine, or null
-        "order": [...], "index": 2, "done": ["cat_cow", ...], "spent_s": 300.0,
+        "order": [...], "current": "wall_angels", "done": ["cat_cow", ...], "spent_s": 300.0,
         "saved_at": "2026-11-25T10:00:00Z"
       },
       "settings": {"pace": "normal", "dose": "standard"},
       "completed": ["2026-11-20T09:12:00Z", ...],   # finished routines, last 90 days
       "disclaimer_heard": true,
+      "check_in": false,              # the last session ended in a symptom stop
+      "time_zone": "Europe/London",   # the device's, from Alexa's Settings API, or null
       "last_seen": "2026-11-25T10:00:00Z"
     }
+
+Version 1 kept the position as an index into order; it is read as the stretch at that index.
+"check_in" records only that a stop happened, never what she felt.
 
 No symptoms, answers, trimester or free text are ever stored (Amazon's rules for health
 skills; see DESIGN.md). A document that is missing, older or malformed in part keeps what
@@ -23,22 +28,22 @@ is still valid and drops the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.core.pacing import Settings
 from skill.core.routine import check_place
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
 HISTORY_DAYS = 90
 RESUME_WITHIN = timedelta(hours=24)
-WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True)
 class Position:
     order: tuple[str, ...]
-    index: int
+    current: str
     done: tuple[str, ...]
     spent_s: float
     saved_at: datetime
@@ -50,6 +55,8 @@ class Profile:
     settings: Settings = Settings()
     completed: tuple[datetime, ...] = ()
     disclaimer_heard: bool = False
+    check_in: bool = False
+    time_zone: str | None = None
     last_seen: datetime | None = None
 
 
@@ -71,12 +78,14 @@ def to_document(profile: Profile) -> dict[str, Any]:
     return {
         "v": PROFILE_VERSION,
         "position": None if pos is None else {
-            "order": list(pos.order), "index": pos.index, "done": list(pos.done),
+            "order": list(pos.order), "current": pos.current, "done": list(pos.done),
             "spent_s": pos.spent_s, "saved_at": _ts(pos.saved_at),
         },
         "settings": {"pace": profile.settings.pace, "dose": profile.settings.dose},
         "completed": [_ts(t) for t in profile.completed],
         "disclaimer_heard": profile.disclaimer_heard,
+        "check_in": profile.check_in,
+        "time_zone": profile.time_zone,
         "last_seen": _ts(profile.last_seen) if profile.last_seen else None,
     }
 
@@ -88,18 +97,22 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
         return Profile(), problems
     if not isinstance(doc, Mapping):
         return Profile(), ["stored document is not an object"]
-    if doc.get("v") != PROFILE_VERSION:
+    if doc.get("v") not in (1, PROFILE_VERSION):
         problems.append(f"stored document version {doc.get('v')!r}; reading what still fits")
 
     position = None
     raw = doc.get("position")
     if raw is not None:
         try:
-            order, index, done, spent = check_place(raw["order"], raw["index"], raw["done"], raw["spent_s"],
-                                                    known_ids)
-            if index is None:
-                raise ValueError("position without an index")
-            position = Position(order, index, done, spent, _parse_ts(raw["saved_at"]))
+            current = raw.get("current")
+            if current is None and type(raw.get("index")) is int and isinstance(raw.get("order"), list):
+                index = raw["index"]  # version 1 kept an index into order
+                current = raw["order"][index] if 0 <= index < len(raw["order"]) else None
+            order, current, done, spent = check_place(raw["order"], current, raw["done"], raw["spent_s"],
+                                                      known_ids)
+            if current is None:
+                raise ValueError("position without a current stretch")
+            position = Position(order, current, done, spent, _parse_ts(raw["saved_at"]))
         except (TypeError, ValueError, KeyError) as exc:
             problems.append(f"stored position dropped: {exc}")
 
@@ -125,9 +138,15 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
         except ValueError:
             problems.append("stored last_seen dropped")
 
+    time_zone = doc.get("time_zone")
+    if time_zone is not None and zone(time_zone) is None:
+        problems.append("stored time zone dropped")
+        time_zone = None
+
     return Profile(
-        position=position, settings=settings, completed=tuple(sorted(completed)),
-        disclaimer_heard=doc.get("disclaimer_heard") is True, last_seen=last_seen,
+        position=position, settings=settings, completed=tuple(sorted(set(completed))),
+        disclaimer_heard=doc.get("disclaimer_heard") is True, check_in=doc.get("check_in") is True,
+        time_zone=time_zone, last_seen=last_seen,
     ), problems
 
 
@@ -137,8 +156,30 @@ def resumable(profile: Profile, now: datetime) -> bool:
     return profile.position is not None and now - profile.position.saved_at < RESUME_WITHIN
 
 
+def zone(name: Any) -> ZoneInfo | None:
+    """An IANA zone we can use, or None."""
+    if not isinstance(name, str) or not 0 < len(name) <= 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_day(profile: Profile, moment: datetime) -> date:
+    """The calendar day in her time zone (UTC when we do not know it)."""
+    return moment.astimezone(zone(profile.time_zone) or timezone.utc).date()
+
+
 def completions_in_last_week(profile: Profile, now: datetime) -> int:
-    return sum(1 for t in profile.completed if now - WEEK < t <= now)
+    """Finished routines on this local day and the six before it."""
+    today = local_day(profile, now)
+    return sum(1 for t in profile.completed if t <= now and (today - local_day(profile, t)).days < 7)
+
+
+def completed_today(profile: Profile, now: datetime) -> bool:
+    today = local_day(profile, now)
+    return any(local_day(profile, t) == today for t in profile.completed if t <= now)
 
 
 def record_completion(profile: Profile, now: datetime) -> Profile:

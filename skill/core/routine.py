@@ -1,133 +1,162 @@
-"""Where she is: the routine state kept in session attributes, and its transitions.
+"""Where she is: the conversation's state (a Mode from one enum plus her place in the
+routine), kept in session attributes, with a tested upgrade from the previous version.
 
-Pure: no ask-sdk, no Flask. Handlers read a RoutineState from the session, call a
-transition, and write it back.
-
-Session attributes hold one object under STATE_KEY ("coach"), version 1:
+Pure: no ask-sdk, no Flask. Session attributes hold one object under STATE_KEY ("coach"),
+version 2:
 
     {
-      "v": 1,
-      "mode": "idle" | "routine" | "single" | "resume_offer" | "fresh_offer",
-      "order": ["cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener"],
-      "index": 2,              # the stretch she is on (0-based into order), or null
-      "pace": "normal",        # slower | normal | faster: breath timing
-      "dose": "standard",      # short | standard | full: breaths, reps, hold length
-      "done": ["cat_cow"],     # stretches finished in this routine
-      "spent_s": 312.5,        # planned seconds of the stretches guided in this routine
-      "replay": ["stretch", "wall_angels"] | ["answer", "FrequencyIntent"] | null,
-      "asking": "delete" | null  # a yes/no question pending on top of the mode
+      "v": 2,
+      "mode": "routine",         # a Mode value, see below
+      "back": "routine" | null,  # for the modes that sit on top of another: where to return
+      "order": ["cat_cow", ...], # the routine's stretches, by content id
+      "current": "wall_angels",  # the stretch she is on, by id (never by index), or null
+      "done": ["cat_cow"],       # stretches finished (not skipped) in this routine
+      "spent_s": 312.5,          # planned seconds of the stretches guided in this routine
+      "pace": "normal", "dose": "standard",
+      "topic": "frequency" | null,   # the last answer, for "repeat" when no stretch runs
+      "about": "childs_pose" | null, # the stretch just described (mode "described")
+      "tipped": true             # "Alexa, next / Alexa, wait" was said this session
     }
 
-mode: "routine" means the last response guided order[index] (or offered it); "single"
-means she asked for one stretch by name outside a routine and order[index] was guided;
-"resume_offer" and "fresh_offer" are yes/no questions at launch. "asking" is a question
-asked on top of any mode (before deleting her data): answering it, or saying anything
-else, returns her to the mode she was in, place intact. Anything missing, older or malformed is replaced
-by a fresh state and the problem is reported to the caller to log; it never raises.
+Version 1 (index-based, string modes "resume_offer"...) is upgraded on read. Anything
+unreadable is reported to the caller, which restarts her current stretch gracefully.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from enum import Enum
 from typing import Any, Mapping, Sequence
 
 from skill.core.pacing import Settings
 
 STATE_KEY = "coach"
-SCHEMA_VERSION = 1
-MODES = ("idle", "routine", "single", "resume_offer", "fresh_offer")
-QUESTIONS = ("delete",)
-REPLAY_KINDS = ("stretch", "answer")
+SCHEMA_VERSION = 2
+MAX_SPENT_S = 24 * 3600.0  # a routine takes minutes; anything beyond a day is not ours
+
+
+class Mode(str, Enum):
+    """The conversation's states. docs/conversation.md prints what each event does in each."""
+
+    IDLE = "idle"  # nothing running, nothing offered
+    READY = "ready"  # asked "ready?" before moving her body (first use, after a symptom stop)
+    RESUME = "resume"  # offered to pick up an unfinished routine at `current`
+    FRESH = "fresh"  # she declined the resume offer: offered to start from the top
+    AGAIN = "again"  # the routine is already done today: offered to do it again
+    ROUTINE = "routine"  # guided `current` as part of the routine
+    SINGLE = "single"  # guided `current` on its own; offered the rest of the routine
+    DESCRIBED = "described"  # said what `about` is; offered to do it now
+    WAITING = "waiting"  # a minute's wait; asked "ready to carry on?"
+    CHECK = "check"  # an unclear symptom word: asked "is that pain?"
+    GENTLER = "gentler"  # discomfort: offered a gentler version of `current`
+    PAIN = "pain"  # pain: `current` stopped; offered to skip on to the next stretch
+    DELETE = "delete"  # asked to confirm deleting her data
+
+
+# Modes that sit on top of another and return to `back` once answered.
+OVERLAYS = frozenset({Mode.DESCRIBED, Mode.WAITING, Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE})
+# Modes in which a stretch is under way (guided, or paused in the middle of).
+STRETCHING = frozenset({Mode.ROUTINE, Mode.SINGLE})
 
 
 @dataclass(frozen=True)
 class RoutineState:
     order: tuple[str, ...]
-    mode: str = "idle"
-    index: int | None = None
+    mode: Mode = Mode.IDLE
+    back: Mode | None = None
+    current: str | None = None
     settings: Settings = Settings()
     done: tuple[str, ...] = ()
     spent_s: float = 0.0
-    replay: tuple[str, str] | None = None
-    asking: str | None = None
+    topic: str | None = None
+    about: str | None = None
+    tipped: bool = False
 
     @property
     def total(self) -> int:
         return len(self.order)
 
     @property
-    def current_id(self) -> str | None:
-        return self.order[self.index] if self.index is not None else None
+    def index(self) -> int | None:
+        return self.order.index(self.current) if self.current is not None else None
 
     @property
     def next_id(self) -> str | None:
-        if self.index is None:
+        i = self.index
+        if i is None:
             return self.order[0]
-        nxt = self.index + 1
-        return self.order[nxt] if nxt < len(self.order) else None
+        return self.order[i + 1] if i + 1 < len(self.order) else None
+
+    @property
+    def previous_id(self) -> str | None:
+        i = self.index
+        return self.order[i - 1] if i else None
+
+    @property
+    def base(self) -> Mode:
+        """The mode underneath an overlay (the mode itself otherwise)."""
+        return self.back if self.mode in OVERLAYS and self.back is not None else self.mode
 
 
-# --- predicates -------------------------------------------------------------------------
+# --- predicates -----------------------------------------------------------------------
+
+def stretching(state: RoutineState) -> bool:
+    """A stretch is under way: guided, or interrupted by a wait, a question or a symptom."""
+    return state.current is not None and state.base in STRETCHING
+
 
 def in_routine(state: RoutineState) -> bool:
-    return state.mode == "routine" and state.index is not None
+    return state.current is not None and state.base is Mode.ROUTINE
 
 
 def on_last_stretch(state: RoutineState) -> bool:
-    return in_routine(state) and state.index == len(state.order) - 1
+    return state.current is not None and state.next_id is None
 
 
-def awaiting_answer(state: RoutineState) -> bool:
-    """A yes/no question is pending."""
-    return state.asking is not None or state.mode in ("resume_offer", "fresh_offer", "single")
+def finished_all(state: RoutineState) -> bool:
+    """Every stretch of the routine was done, none skipped: only then is it a finished routine."""
+    return set(state.order) <= set(state.done)
 
 
-# --- transitions ------------------------------------------------------------------------
+# --- transitions ----------------------------------------------------------------------
 
 def fresh(order: Sequence[str], settings: Settings = Settings()) -> RoutineState:
     return RoutineState(order=tuple(order), settings=settings)
 
 
-def start(state: RoutineState, index: int = 0) -> RoutineState:
-    return replace(state, mode="routine", index=index, done=(), spent_s=0.0)
+def start(state: RoutineState, exercise_id: str | None = None) -> RoutineState:
+    """A new routine from `exercise_id` (the first stretch by default): nothing done yet."""
+    first = exercise_id or state.order[0]
+    return replace(state, mode=Mode.ROUTINE, back=None, current=first, done=(), spent_s=0.0,
+                   about=None)
 
 
-def go_to(state: RoutineState, index: int) -> RoutineState:
-    if not 0 <= index < len(state.order):
-        raise IndexError(f"no stretch at index {index}")
-    return replace(state, mode="routine", index=index)
+def at(state: RoutineState, mode: Mode, exercise_id: str | None) -> RoutineState:
+    if exercise_id is not None and exercise_id not in state.order:
+        raise ValueError(f"unknown stretch {exercise_id!r}")
+    return replace(state, mode=mode, back=None, current=exercise_id, about=None)
+
+
+def overlay(state: RoutineState, mode: Mode, **changes: Any) -> RoutineState:
+    """Put a question on top of the current mode; answering it returns to state.base."""
+    return replace(state, mode=mode, back=state.base, **changes)
+
+
+def unwind(state: RoutineState) -> RoutineState:
+    """Drop an overlay: back to the mode underneath, place intact."""
+    return replace(state, mode=state.base, back=None, about=None)
 
 
 def mark_done(state: RoutineState) -> RoutineState:
-    current = state.current_id
+    current = state.current
     if current is None or current in state.done:
         return state
-    return replace(state, done=state.done + (current,))
+    return replace(state, done=(*state.done, current))
 
 
-def guided(state: RoutineState, exercise_id: str, seconds: float) -> RoutineState:
-    """Record that a stretch was just spoken: it is what Repeat replays and counts as time spent."""
-    return replace(state, spent_s=round(state.spent_s + seconds, 1), replay=("stretch", exercise_id))
-
-
-def answered(state: RoutineState, intent_name: str) -> RoutineState:
-    return replace(state, replay=("answer", intent_name))
-
-
-def single(state: RoutineState, exercise_id: str) -> RoutineState:
-    return replace(state, mode="single", index=state.order.index(exercise_id))
-
-
-def with_mode(state: RoutineState, mode: str) -> RoutineState:
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}")
-    return replace(state, mode=mode)
-
-
-def ask(state: RoutineState, question: str | None) -> RoutineState:
-    if question is not None and question not in QUESTIONS:
-        raise ValueError(f"unknown question {question!r}")
-    return replace(state, asking=question)
+def guided(state: RoutineState, seconds: float) -> RoutineState:
+    return replace(state, spent_s=min(round(state.spent_s + seconds, 1), MAX_SPENT_S), topic=None)
 
 
 def shift(options: Sequence[str], value: str, step: int) -> str | None:
@@ -136,80 +165,141 @@ def shift(options: Sequence[str], value: str, step: int) -> str | None:
     return options[i] if 0 <= i < len(options) else None
 
 
-def with_settings(state: RoutineState, *, pace: str | None = None, dose: str | None = None) -> RoutineState:
-    return replace(state, settings=Settings(pace=pace or state.settings.pace, dose=dose or state.settings.dose))
+def with_settings(state: RoutineState, settings: Settings) -> RoutineState:
+    return replace(state, settings=settings)
 
 
-# --- session attributes <-> state -------------------------------------------------------
+# --- session attributes <-> state -----------------------------------------------------
 
 def to_attributes(state: RoutineState) -> dict[str, Any]:
     return {
         STATE_KEY: {
             "v": SCHEMA_VERSION,
-            "mode": state.mode,
+            "mode": state.mode.value,
+            "back": state.back.value if state.back else None,
             "order": list(state.order),
-            "index": state.index,
-            "pace": state.settings.pace,
-            "dose": state.settings.dose,
+            "current": state.current,
             "done": list(state.done),
             "spent_s": state.spent_s,
-            "replay": list(state.replay) if state.replay else None,
-            "asking": state.asking,
+            "pace": state.settings.pace,
+            "dose": state.settings.dose,
+            "topic": state.topic,
+            "about": state.about,
+            "tipped": state.tipped,
         }
     }
 
 
-def from_attributes(
-    attributes: Mapping[str, Any] | None, known_ids: Sequence[str], default: RoutineState | None = None
-) -> tuple[RoutineState, str | None]:
-    """Read the state back; on any problem return (default or fresh state, reason)."""
-    base = default or fresh(known_ids)
-    raw = (attributes or {}).get(STATE_KEY)
+class StateError(ValueError):
+    """Session attributes we cannot read; `salvaged` is her current stretch if it could be found."""
+
+    def __init__(self, reason: str, salvaged: str | None = None) -> None:
+        super().__init__(reason)
+        self.salvaged = salvaged
+
+
+def from_attributes(attributes: Mapping[str, Any] | None, known_ids: Sequence[str]) -> RoutineState | None:
+    """The state kept in the session, None when there is none. Raises StateError when it
+    cannot be read (an unknown version, a mode we no longer have, a garbled field)."""
+    raw = (attributes or {}).get(STATE_KEY) if isinstance(attributes, Mapping) else None
     if raw is None:
-        return base, None
-    try:
-        return _parse(raw, tuple(known_ids)), None
-    except (TypeError, ValueError, KeyError, IndexError) as exc:
-        return base, f"session state discarded: {exc}"
-
-
-def _parse(raw: Any, known_ids: tuple[str, ...]) -> RoutineState:
+        return None
+    known = tuple(known_ids)
     if not isinstance(raw, Mapping):
-        raise TypeError("not an object")
-    if raw.get("v") != SCHEMA_VERSION:
-        raise ValueError(f"schema version {raw.get('v')!r}, expected {SCHEMA_VERSION}")
-    mode = raw["mode"]
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}")
-    order, index, done, spent = check_place(raw["order"], raw["index"], raw["done"], raw["spent_s"], known_ids)
-    if mode in ("routine", "single", "resume_offer") and index is None:
-        raise ValueError(f"mode {mode} needs an index")
-    settings = Settings(pace=raw["pace"], dose=raw["dose"])  # raises ValueError on unknown values
-    asking = raw.get("asking")
-    if asking is not None and asking not in QUESTIONS:
-        raise ValueError(f"unknown question {asking!r}")
+        raise StateError("session state is not an object")
+    try:
+        if raw.get("v") == 1:
+            raw = upgrade_v1(raw)
+        if raw.get("v") != SCHEMA_VERSION:
+            raise ValueError(f"schema version {raw.get('v')!r}, expected {SCHEMA_VERSION}")
+        return _parse(raw, known)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        raise StateError(f"session state discarded: {exc}", _salvage(raw, known)) from None
+
+
+_V1_MODES = {"idle": "idle", "routine": "routine", "single": "single", "resume_offer": "resume",
+             "fresh_offer": "fresh"}
+
+
+def upgrade_v1(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Version 1 kept an index into order, string modes and a separate `asking` question."""
+    order, index = raw["order"], raw["index"]
+    if index is not None and (type(index) is not int or not 0 <= index < len(order)):
+        raise ValueError(f"index {index!r} out of range")
+    mode = _V1_MODES[raw["mode"]]
+    back = None
+    if raw.get("asking") == "delete":
+        mode, back = "delete", mode
     replay = raw.get("replay")
-    if replay is not None:
-        if (not isinstance(replay, list) or len(replay) != 2 or replay[0] not in REPLAY_KINDS
-                or not isinstance(replay[1], str)):
-            raise ValueError("replay is malformed")
-        if replay[0] == "stretch" and replay[1] not in known_ids:
-            raise ValueError("replay names an unknown stretch")
-        replay = (replay[0], replay[1])
-    return RoutineState(order=order, mode=mode, index=index, settings=settings, done=done,
-                        spent_s=spent, replay=replay, asking=asking)
+    topic = None
+    if isinstance(replay, list) and len(replay) == 2 and replay[0] == "answer":
+        topic = _V1_TOPICS.get(replay[1])
+    return {
+        "v": SCHEMA_VERSION, "mode": mode, "back": back, "order": order,
+        "current": order[index] if index is not None else None, "done": raw["done"],
+        "spent_s": raw["spent_s"], "pace": raw["pace"], "dose": raw["dose"], "topic": topic,
+        "about": None, "tipped": True,
+    }
+
+
+_V1_TOPICS = {"FrequencyIntent": "frequency", "TrimesterIntent": "trimester",
+              "WarningSignsIntent": "warning_signs", "ListExercisesIntent": "list",
+              "ProgressIntent": "progress", "AMAZON.HelpIntent": "help"}
+
+
+def _parse(raw: Mapping[str, Any], known: tuple[str, ...]) -> RoutineState:
+    mode = Mode(raw["mode"])
+    back = Mode(raw["back"]) if raw.get("back") is not None else None
+    if back is not None and (mode not in OVERLAYS or back in OVERLAYS):
+        raise ValueError(f"mode {mode.value} cannot return to {back.value}")
+    order, current, done, spent = check_place(raw["order"], raw["current"], raw["done"], raw["spent_s"], known)
+    if (mode in STRETCHING or back in STRETCHING or mode in (Mode.RESUME, Mode.GENTLER, Mode.PAIN)) \
+            and current is None:
+        raise ValueError(f"mode {mode.value} needs a current stretch")
+    about = raw.get("about")
+    if about is not None and about not in known:
+        raise ValueError("about names an unknown stretch")
+    if mode is Mode.DESCRIBED and about is None:
+        raise ValueError("described needs a stretch")
+    topic = raw.get("topic")
+    if topic is not None and topic not in TOPICS:
+        raise ValueError(f"unknown topic {topic!r}")
+    tipped = raw.get("tipped", False)
+    if not isinstance(tipped, bool):
+        raise ValueError("tipped is not a boolean")
+    return RoutineState(order=order, mode=mode, back=back, current=current,
+                        settings=Settings(pace=raw["pace"], dose=raw["dose"]), done=done,
+                        spent_s=spent, topic=topic, about=about, tipped=tipped)
+
+
+# Questions the coach answers from content (see skill.core.coach.talk).
+TOPICS = ("frequency", "trimester", "warning_signs", "list", "progress", "help")
 
 
 def check_place(
-    order: Any, index: Any, done: Any, spent_s: Any, known_ids: Sequence[str]
-) -> tuple[tuple[str, ...], int | None, tuple[str, ...], float]:
+    order: Any, current: Any, done: Any, spent_s: Any, known_ids: Sequence[str]
+) -> tuple[tuple[str, ...], str | None, tuple[str, ...], float]:
     """Validate a place in the routine read back from the session or from storage."""
-    if not isinstance(order, list) or sorted(order) != sorted(known_ids) or len(set(order)) != len(order):
+    if (not isinstance(order, list) or not all(isinstance(i, str) for i in order)
+            or sorted(order) != sorted(known_ids) or len(set(order)) != len(order)):
         raise ValueError("order is not a permutation of the known stretches")
-    if index is not None and (type(index) is not int or not 0 <= index < len(order)):
-        raise ValueError(f"index {index!r} out of range")
-    if not isinstance(done, list) or not all(d in known_ids for d in done):
+    if current is not None and current not in order:
+        raise ValueError(f"current stretch {current!r} is unknown")
+    if not isinstance(done, list) or not all(isinstance(d, str) and d in order for d in done):
         raise ValueError("done holds unknown stretches")
-    if type(spent_s) not in (int, float) or spent_s < 0:
-        raise ValueError("spent_s is not a non-negative number")
-    return tuple(order), index, tuple(done), float(spent_s)
+    if type(spent_s) not in (int, float) or not math.isfinite(spent_s) or not 0 <= spent_s <= MAX_SPENT_S:
+        raise ValueError("spent_s is not a number of seconds in range")
+    return tuple(order), current, tuple(dict.fromkeys(done)), float(spent_s)
+
+
+def _salvage(raw: Mapping[str, Any], known: tuple[str, ...]) -> str | None:
+    """Her current stretch from a state we cannot otherwise read, if it names one we know."""
+    current = raw.get("current")
+    if isinstance(current, str) and current in known:
+        return current
+    order, index = raw.get("order"), raw.get("index")
+    if isinstance(order, list) and type(index) is int and 0 <= index < len(order):
+        candidate = order[index]
+        if isinstance(candidate, str) and candidate in known:
+            return candidate
+    return None

@@ -1,0 +1,151 @@
+"""ask-sdk request handlers, registered in one ordered list: specific before general, safety
+first. Each one translates a request into a coach call; decisions live in skill.core.coach."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_core.utils import get_intent_name, is_request_type
+from ask_sdk_model import Response
+from ask_sdk_model.services import ApiClient
+
+from skill.alexa import turn
+from skill.alexa.api import AlexaApiClient
+from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
+from skill.alexa.intents import INTENT_EVENTS
+from skill.alexa.logsafe import clean
+from skill.core import coach
+from skill.core.content import Content, default
+from skill.core.events import Event, Kind
+from skill.core.ssml import render
+
+log = logging.getLogger("skill.alexa")
+
+
+class IntentEventHandler(AbstractRequestHandler):
+    """Every intent we know: translated into an Event and stepped through the coach."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("IntentRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        name = get_intent_name(handler_input)
+        translate = INTENT_EVENTS.get(name)
+        content = turn.turn_of(handler_input).content
+        if translate is None:
+            # An intent a newer or older interaction model sends: answer like Fallback.
+            log.warning("no handler for intent %s; answering as fallback", clean(name))
+            event = Event(Kind.FALLBACK)
+        else:
+            event = translate(handler_input, content)
+        ctx = turn.context(handler_input)
+        problem = turn.turn_of(handler_input).state_problem
+        if problem is not None:
+            return turn.respond(handler_input, coach.recover(ctx, problem.salvaged))
+        if event.kind is Kind.SYMPTOM:
+            # Only that a safety reply was given: what she said is health information.
+            log.info("safety reply (user %s)", turn.user_of(handler_input))
+        return turn.respond(handler_input, coach.step(ctx, event))
+
+
+class LaunchRequestHandler(AbstractRequestHandler):
+    """"Alexa, open my back stretches"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("LaunchRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return turn.respond(handler_input, coach.launch(turn.context(handler_input)))
+
+
+class SessionEndedRequestHandler(AbstractRequestHandler):
+    """No speech is allowed here; keep her place and log why the session ended."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        reason = getattr(request.reason, "value", None) if request.reason else None
+        if request.error is not None:
+            log.error("session ended with error %s: %s (user %s)",
+                      clean(getattr(request.error.object_type, "value", request.error.object_type)),
+                      clean(request.error.message, 200), turn.user_of(handler_input))
+        else:
+            log.info("session ended: %s (user %s)", clean(reason), turn.user_of(handler_input))
+        return turn.respond(handler_input, coach.session_ended(turn.context(handler_input), reason))
+
+
+class SkillDisabledEventHandler(AbstractRequestHandler):
+    """She disabled the skill: forget everything stored about her. Arrives without a session."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info("skill disabled: deleting stored data (user %s)", turn.user_of(handler_input))
+        turn.turn_of(handler_input).delete = True
+        return handler_input.response_builder.response
+
+
+class UnhandledRequestHandler(AbstractRequestHandler):
+    """Request types we do not use (other skill events, display events): acknowledge quietly."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info("ignored request type %s", clean(handler_input.request_envelope.request.object_type))
+        return handler_input.response_builder.response
+
+
+class CatchAllExceptionHandler(AbstractExceptionHandler):
+    """Anything unexpected: a short apology, her place kept, the cause in the log."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.error("handler failed (user %s)", turn.user_of(handler_input), exc_info=exception)
+        builder = handler_input.response_builder
+        if handler_input.request_envelope.session is None or is_request_type("SessionEndedRequest")(handler_input):
+            return builder.response  # no speech allowed for these
+        try:
+            outcome = coach.error(turn.context(handler_input))
+            builder.speak(render(outcome.reply.parts)).ask(render([outcome.reply.reprompt or ""]))
+        except Exception:  # the apology itself must never fail; the plainest words will do
+            log.exception("error reply failed")
+            builder.speak("Sorry, something went wrong. Please try again.").ask("Please try again.")
+        return builder.response
+
+
+REQUEST_HANDLERS = (
+    SkillDisabledEventHandler,
+    SessionEndedRequestHandler,
+    LaunchRequestHandler,
+    IntentEventHandler,
+    UnhandledRequestHandler,
+)
+
+HANDLED_INTENTS = frozenset(INTENT_EVENTS)
+
+
+def build_skill(persistence: object, *, skill_id: str | None = None, content: Content | None = None,
+                api_client: ApiClient | None = None) -> CustomSkill:
+    """The skill: handlers in order, the catch-all, and the profile interceptors.
+    `content` is loaded once by the caller (create_app); `api_client` reaches Alexa's APIs
+    with a deadline per call (tests pass one that trusts their loopback fake)."""
+    content = content or default()
+    api_client = api_client or AlexaApiClient()
+    builder = CustomSkillBuilder(persistence_adapter=persistence, api_client=api_client)
+    builder.skill_id = skill_id
+    for handler in REQUEST_HANDLERS:
+        builder.add_request_handler(handler())
+    builder.add_exception_handler(CatchAllExceptionHandler())
+    builder.add_global_request_interceptor(ProfileLoadInterceptor(content, api_client))
+    builder.add_global_response_interceptor(ProfileSaveInterceptor())
+    return builder.create()

@@ -1,0 +1,74 @@
+"""Intent -> Event: the only place that knows Alexa's intent names.
+
+Grouped by conversation area. An intent missing from this table (one a newer or older
+interaction model sends) becomes Event(FALLBACK), so a rollout in either order is safe.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.core.content import Content
+from skill.core.events import SYMPTOM_TIERS, Event, Kind
+from skill.alexa.slots import resolved_id
+
+Translate = Callable[[HandlerInput, Content], Event]
+
+
+def _plain(kind: Kind, arg: str | None = None) -> Translate:
+    return lambda handler_input, content: Event(kind, arg)
+
+
+def _exercise(kind: Kind) -> Translate:
+    def translate(handler_input: HandlerInput, content: Content) -> Event:
+        def by_name(heard: str) -> str | None:
+            match = content.lookup(heard)
+            return match.id if match is not None else None
+
+        exercise_id = resolved_id(handler_input, "exercise", by_name)
+        return Event(kind, exercise_id if exercise_id in content.ids else None)
+    return translate
+
+
+def _symptom(handler_input: HandlerInput, content: Content) -> Event:
+    tier = resolved_id(handler_input, "symptom")
+    return Event(Kind.SYMPTOM, tier if tier in SYMPTOM_TIERS else None)
+
+
+INTENT_EVENTS: Mapping[str, Translate] = {
+    # Safety
+    "SymptomIntent": _symptom,
+    # Moving through the routine
+    "StartRoutineIntent": _plain(Kind.START),
+    "AMAZON.NextIntent": _plain(Kind.NEXT),
+    "SkipIntent": _plain(Kind.SKIP),
+    "AMAZON.PreviousIntent": _plain(Kind.PREVIOUS),
+    "AMAZON.RepeatIntent": _plain(Kind.REPEAT),
+    "AMAZON.StartOverIntent": _plain(Kind.START_OVER),
+    "AMAZON.ResumeIntent": _plain(Kind.CONTINUE),
+    "AMAZON.PauseIntent": _plain(Kind.WAIT),
+    "AMAZON.YesIntent": _plain(Kind.YES),
+    "AMAZON.NoIntent": _plain(Kind.NO),
+    "AMAZON.StopIntent": _plain(Kind.STOP),
+    "AMAZON.CancelIntent": _plain(Kind.STOP),
+    "AMAZON.NavigateHomeIntent": _plain(Kind.STOP),
+    "ExerciseIntent": _exercise(Kind.EXERCISE),
+    "DescribeExerciseIntent": _exercise(Kind.DESCRIBE),
+    # Settings
+    "SlowerIntent": _plain(Kind.ADJUST, "slower"),
+    "FasterIntent": _plain(Kind.ADJUST, "faster"),
+    "ShorterIntent": _plain(Kind.ADJUST, "shorter"),
+    "LongerIntent": _plain(Kind.ADJUST, "longer"),
+    # Questions
+    "FrequencyIntent": _plain(Kind.ASK, "frequency"),
+    "TrimesterIntent": _plain(Kind.ASK, "trimester"),
+    "WarningSignsIntent": _plain(Kind.ASK, "warning_signs"),
+    "ListExercisesIntent": _plain(Kind.ASK, "list"),
+    "ProgressIntent": _plain(Kind.ASK, "progress"),
+    "AMAZON.HelpIntent": _plain(Kind.ASK, "help"),
+    # Her data, and what we did not understand
+    "DeleteDataIntent": _plain(Kind.DELETE_DATA),
+    "AMAZON.FallbackIntent": _plain(Kind.FALLBACK),
+}

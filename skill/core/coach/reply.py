@@ -1,0 +1,66 @@
+"""The coach's inputs and outputs: a Context in, an Outcome (new state, new profile, a Reply) out."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Union
+
+from skill.core.content import Content
+from skill.core.profile import Profile
+from skill.core.routine import RoutineState
+from skill.core.timeline import Silence, Timeline
+
+Part = Union[str, Timeline, Silence]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What she hears. A reply that keeps the session open ends in a question, and its
+    reprompt asks that question again (Alexa listens ~8 s, reprompts, then closes)."""
+
+    parts: tuple[Part, ...]
+    reprompt: str | None = None
+    end_session: bool = False
+
+
+SILENT = Reply(parts=())
+
+
+class Effect(str, Enum):
+    DELETE_DATA = "delete_data"  # forget everything stored about her
+
+
+@dataclass(frozen=True)
+class Context:
+    state: RoutineState
+    profile: Profile
+    now: datetime
+    content: Content
+
+    def say(self, key: str, **params: object) -> str:
+        return self.content.say(key, **params)
+
+    def name(self, exercise_id: str | None) -> str:
+        return self.content.exercise(exercise_id).name if exercise_id else ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: RoutineState
+    profile: Profile
+    reply: Reply
+    effects: frozenset[Effect] = frozenset()
+
+
+def spoken_list(items: list[str], conjunction: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])}, {conjunction} {items[-1]}"
+
+
+def minutes_phrase(seconds: float) -> str:
+    minutes = max(1, math.floor(seconds / 60 + 0.5))
+    return "about one minute" if minutes == 1 else f"about {minutes} minutes"

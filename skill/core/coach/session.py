@@ -1,0 +1,82 @@
+"""The edges of a session: launch (which offer comes first), the end of a session, a state
+we could not read, and a failure on our side."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from skill.core import profile as prof
+from skill.core import routine as rt
+from skill.core.coach import stretches, talk
+from skill.core.coach.reply import SILENT, Context, Outcome, Reply
+from skill.core.profile import Profile
+from skill.core.routine import Mode, RoutineState
+
+
+def new_session_state(profile: Profile, now: datetime, order: tuple[str, ...]) -> RoutineState:
+    """Where a new session starts: an unfinished routine is offered, not assumed."""
+    state = rt.fresh(order, profile.settings)
+    pos = profile.position
+    if pos is not None and prof.resumable(profile, now) and pos.order == state.order:
+        state = replace(rt.at(state, Mode.RESUME, pos.current), done=pos.done, spent_s=pos.spent_s)
+    return state
+
+
+def launch(ctx: Context) -> Outcome:
+    """"Alexa, open my back stretches". One offer at most, in this order: safety check-in >
+    resume > already done today; otherwise she wants to stretch now, so start."""
+    profile = prof.seen(ctx.profile, ctx.now)
+    ctx = replace(ctx, profile=profile)
+    state = ctx.state
+    if not profile.disclaimer_heard:
+        ctx = replace(ctx, profile=replace(profile, disclaimer_heard=True))
+        return talk.ask(ctx, rt.at(state, Mode.READY, None), ctx.say("welcome"), ctx.say("first_use"))
+    if profile.check_in:
+        ctx = replace(ctx, profile=replace(profile, check_in=False))
+        offer = state if state.mode is Mode.RESUME else rt.at(state, Mode.READY, None)
+        return talk.ask(ctx, offer, ctx.say("check_in"))
+    if state.mode is Mode.RESUME:
+        assert state.index is not None
+        return talk.ask(ctx, state, ctx.say("welcome_back_resume", name=ctx.name(state.current),
+                                             number=state.index + 1, total=state.total))
+    if prof.completed_today(profile, ctx.now):
+        return talk.ask(ctx, rt.at(state, Mode.AGAIN, None), ctx.say("welcome_back_done_today"))
+    if profile.position is not None:  # too old to resume
+        lead = ctx.say("resume_stale", name=ctx.name(profile.position.current))
+        ctx = replace(ctx, profile=prof.save_position(profile, None))
+        return stretches.start_routine(ctx, lead=(lead,))
+    return stretches.start_routine(ctx, lead=(ctx.say("welcome_back"),))
+
+
+def session_ended(ctx: Context, reason: str | None) -> Outcome:
+    """She walked away or the session closed: keep her place for next time. No speech."""
+    state, profile = rt.unwind(ctx.state), ctx.profile
+    if not rt.in_routine(state):
+        return Outcome(state, profile, SILENT)
+    if reason == "EXCEEDED_MAX_REPROMPTS" and ctx.state.mode is Mode.ROUTINE:
+        # The stretch was spoken to its end and nobody said next: it was done.
+        state = rt.mark_done(state)
+        if state.next_id is None:
+            if rt.finished_all(state):
+                profile = prof.record_completion(profile, ctx.now)
+            return Outcome(rt.fresh(state.order, state.settings), prof.save_position(profile, None), SILENT)
+        state = rt.at(state, Mode.ROUTINE, state.next_id)
+    return Outcome(state, prof.save_position(profile, stretches.position_of(ctx, state)), SILENT)
+
+
+def recover(ctx: Context, salvaged: str | None) -> Outcome:
+    """The session's state could not be read (an older or unknown version): restart her
+    current stretch if we can tell which it was, else offer to start."""
+    lead = (ctx.say("lost_place"),)
+    if salvaged is not None:
+        return stretches.guide(ctx, rt.at(ctx.state, Mode.ROUTINE, salvaged), lead=lead)
+    return talk.ask(ctx, rt.at(ctx.state, Mode.IDLE, None), *lead)
+
+
+def error(ctx: Context) -> Outcome:
+    """Something failed on our side: apologise, keep her place, ask the same question."""
+    state = ctx.state
+    tail = ctx.say("error_in_routine", name=ctx.name(state.current)) if rt.in_routine(state) \
+        else ctx.say("error_idle")
+    return Outcome(state, ctx.profile, Reply((ctx.say("error_apology"), tail), tail))

@@ -1,0 +1,134 @@
+"""Guiding stretches: speak one, move along the routine, finish honestly, wait a minute."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from skill.core import profile as prof
+from skill.core import routine as rt
+from skill.core.coach.questions import question
+from skill.core.coach.reply import Context, Outcome, Part, Reply, minutes_phrase
+from skill.core.pacing import plan, speaking_seconds
+from skill.core.profile import Position
+from skill.core.routine import Mode, RoutineState
+from skill.core.timeline import Silence
+
+# The in-session wait: about a minute of calm silence, with one soft check-in halfway.
+# Alexa's <break> is at most 10 s; the SSML renderer splits longer silences into breaks.
+WAIT_S = 60.0
+
+
+def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = ()) -> Outcome:
+    """Speak state.current in state.mode (ROUTINE or SINGLE), ending on that mode's question."""
+    assert state.current is not None and state.mode in rt.STRETCHING
+    profile = ctx.profile
+    if profile.check_in:
+        return _check_in_first(ctx, state, lead)
+    exercise = ctx.content.exercise(state.current)
+    parts: list[Part] = list(lead)
+    if not profile.disclaimer_heard:
+        parts.append(ctx.say("first_use"))
+        profile = replace(profile, disclaimer_heard=True)
+    if state.mode is Mode.ROUTINE:
+        parts.append(ctx.say("stretch_intro", number=state.index + 1, total=state.total, name=exercise.name))
+    else:
+        parts.append(ctx.say("single_intro", name=exercise.name))
+    if not state.tipped:
+        # While Alexa speaks only the wake word interrupts, so say once how to (DESIGN.md).
+        parts.append(ctx.say("tip_wake_word"))
+        state = replace(state, tipped=True)
+    timeline = plan(exercise, state.settings, content=ctx.content)
+    state = rt.guided(state, timeline.planned_s)
+    line, reprompt = question(ctx, state)
+    parts += [timeline, line]
+    if state.mode is Mode.ROUTINE:
+        # Saved at every stretch, so a session that times out mid-hold still keeps her place.
+        profile = prof.save_position(profile, position_of(ctx, state))
+    return Outcome(state, profile, Reply(tuple(parts), reprompt))
+
+
+def _check_in_first(ctx: Context, state: RoutineState, lead: tuple[str, ...]) -> Outcome:
+    """The last session ended in a symptom stop: never move her body without asking first."""
+    profile = replace(ctx.profile, check_in=False)
+    if state.mode is Mode.SINGLE:
+        asked = rt.overlay(rt.at(state, Mode.IDLE, None), Mode.DESCRIBED, about=state.current)
+    else:
+        asked = rt.at(state, Mode.READY, None)
+    line, reprompt = question(ctx, asked)
+    return Outcome(asked, profile, Reply((*lead, ctx.say("check_in"), line), reprompt))
+
+
+def position_of(ctx: Context, state: RoutineState) -> Position:
+    assert state.current is not None
+    return Position(state.order, state.current, state.done, state.spent_s, ctx.now)
+
+
+def start_routine(ctx: Context, *, lead: tuple[str, ...] = (), at: str | None = None) -> Outcome:
+    return guide(ctx, rt.start(ctx.state, at), lead=lead)
+
+
+def advance(ctx: Context, state: RoutineState) -> Outcome:
+    """On to the stretch after state.current, or the end of the routine."""
+    if state.next_id is None:
+        return finish(ctx, state)
+    return guide(ctx, rt.at(state, Mode.ROUTINE, state.next_id))
+
+
+def finish(ctx: Context, state: RoutineState) -> Outcome:
+    """Say honestly what she did; only a routine with every stretch done is counted."""
+    minutes = minutes_phrase(state.spent_s)
+    profile = prof.save_position(ctx.profile, None)
+    done = len(set(state.done))
+    if rt.finished_all(state):
+        profile = prof.record_completion(profile, ctx.now)
+        parts = (ctx.say("routine_done", minutes=minutes), count_phrase(ctx, profile))
+    elif done == 0:
+        parts = (ctx.say("routine_end_none_done"),)
+    else:
+        parts = (ctx.say("routine_end_partial", done=ctx.content.number_word(done),
+                         total=ctx.content.number_word(state.total)),)
+    reply = Reply((*parts, ctx.say("routine_done_advice")), end_session=True)
+    return Outcome(rt.fresh(state.order, state.settings), profile, reply)
+
+
+def count_phrase(ctx: Context, profile: prof.Profile) -> str:
+    count = prof.completions_in_last_week(profile, ctx.now)
+    if count == 0:
+        return ctx.say("count_none")
+    if count == 1:
+        return ctx.say("count_one")
+    return ctx.say("count_some", count=count)
+
+
+def rest_of_routine(ctx: Context) -> Outcome:
+    """After one stretch on its own: the routine from the stretch after it, that one counted."""
+    state = ctx.state
+    assert state.current is not None
+    start_at = state.next_id or state.order[0]
+    begun = replace(rt.start(state, start_at), done=(state.current,))
+    return guide(ctx, begun)
+
+
+def wait(ctx: Context) -> Outcome:
+    """"Wait", "give me a minute": a minute of quiet in the session, then "ready to carry on?"."""
+    state = ctx.state if ctx.state.mode is Mode.WAITING else rt.overlay(ctx.state, Mode.WAITING)
+    opening, halfway = ctx.say("wait_start"), ctx.say("wait_halfway")
+    half = WAIT_S / 2
+    line, reprompt = question(ctx, state)
+    parts: tuple[Part, ...] = (
+        opening, Silence(max(half - speaking_seconds(opening), 1.0)),
+        halfway, Silence(max(half - speaking_seconds(halfway), 1.0)),
+        line,
+    )
+    profile = ctx.profile
+    if rt.in_routine(state):
+        profile = prof.save_position(profile, position_of(ctx, state))
+    return Outcome(state, profile, Reply(parts, reprompt))
+
+
+def carry_on(ctx: Context) -> Outcome:
+    """After a wait (or a question on top of a stretch): the same stretch again, from its start."""
+    state = rt.unwind(ctx.state)
+    if rt.stretching(state):
+        return guide(ctx, state, lead=(ctx.say("carry_on"),))
+    return start_routine(ctx)

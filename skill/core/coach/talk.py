@@ -1,0 +1,175 @@
+"""Answers and small talk: questions, "what is ...", settings, repeat, not understood, stop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from skill.core import profile as prof
+from skill.core import routine as rt
+from skill.core.coach.questions import question
+from skill.core.coach.reply import Context, Effect, Outcome, Reply, minutes_phrase, spoken_list
+from skill.core.coach.stretches import count_phrase, guide, position_of
+from skill.core.events import Event
+from skill.core.pacing import DOSES, PACES, Settings, routine_seconds
+from skill.core.profile import Profile
+from skill.core.routine import Mode, RoutineState
+
+
+def ask(ctx: Context, state: RoutineState, *lines: str) -> Outcome:
+    """Say `lines`, then the question of the mode `state` is in."""
+    line, reprompt = question(ctx, state)
+    return Outcome(state, ctx.profile, Reply((*lines, line), reprompt))
+
+
+def answer(ctx: Context, event: Event) -> Outcome:
+    """Questions answered from content; then the question of where she is."""
+    topic = event.arg or "help"
+    state = replace(rt.unwind(ctx.state), topic=topic)
+    return ask(replace(ctx, state=state), state, *_answer_lines(ctx, state, topic))
+
+
+def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, ...]:
+    say = ctx.say
+    if topic == "frequency":
+        return (say("frequency", this_week=count_phrase(ctx, ctx.profile)),)
+    if topic == "trimester":
+        return (say("trimester"),)
+    if topic == "warning_signs":
+        return (say("warning_signs"),)
+    if topic == "list":
+        names = spoken_list([e.name for e in ctx.content.exercises])
+        total = routine_seconds(state.settings, content=ctx.content)
+        return (say("list_exercises", names=names, minutes=minutes_phrase(total)),)
+    if topic == "progress":
+        if rt.in_routine(state):
+            assert state.index is not None
+            rest = [ctx.name(i) for i in state.order[state.index + 1:]]
+            remaining = (say("progress_remaining_some", names=spoken_list(rest)) if rest
+                         else say("progress_remaining_none"))
+            return (say("progress_in_routine", number=state.index + 1, total=state.total,
+                        name=ctx.name(state.current), remaining=remaining),)
+        return (say("progress_idle"), count_phrase(ctx, ctx.profile))
+    if topic == "help":
+        if rt.stretching(state):
+            return (say("help_stretching", name=ctx.name(state.current)),)
+        return (say("help_start"),)
+    raise ValueError(f"no answer for topic {topic!r}")
+
+
+def describe(ctx: Context, event: Event) -> Outcome:
+    """"What is child's pose?": two or three sentences, then "want to do it now?"."""
+    if event.arg is None:
+        return which_one(ctx, event)
+    state = rt.overlay(rt.unwind(ctx.state), Mode.DESCRIBED, about=event.arg)
+    return ask(ctx, state, *ctx.content.exercise(event.arg).about)
+
+
+def which_one(ctx: Context, event: Event) -> Outcome:
+    names = spoken_list([e.name for e in ctx.content.exercises], "or")
+    reprompt = ctx.say("which_one_reprompt")
+    return Outcome(ctx.state, ctx.profile, Reply((ctx.say("which_one", names=names),), reprompt))
+
+
+def do_exercise(ctx: Context, event: Event) -> Outcome:
+    """A stretch by name: within the routine when one is under way, else on its own."""
+    if event.arg is None:
+        return which_one(ctx, event)
+    state = rt.unwind(ctx.state)
+    if state.base in (Mode.ROUTINE, Mode.RESUME):
+        return guide(ctx, rt.at(state, Mode.ROUTINE, event.arg))
+    return guide(ctx, rt.at(state, Mode.SINGLE, event.arg))
+
+
+_ADJUST = {  # setting, step, said when changed, said at the end of the scale
+    "slower": ("pace", -1, "setting_slower", "setting_at_slowest"),
+    "faster": ("pace", +1, "setting_faster", "setting_at_fastest"),
+    "shorter": ("dose", -1, "setting_shorter", "setting_at_shortest"),
+    "longer": ("dose", +1, "setting_longer", "setting_at_longest"),
+}
+
+
+def adjust(ctx: Context, event: Event) -> Outcome:
+    """Slower, faster, shorter, longer: kept, and applied at once to the stretch in progress."""
+    setting, step, said_key, limit_key = _ADJUST[event.arg or ""]
+    state = rt.unwind(ctx.state)
+    options = PACES if setting == "pace" else DOSES
+    current = state.settings.pace if setting == "pace" else state.settings.dose
+    value = rt.shift(options, current, step)
+    if value is None:
+        return ask(replace(ctx, state=state), state, ctx.say(limit_key))
+    settings = replace(state.settings, **{setting: value})
+    state = rt.with_settings(state, settings)
+    ctx = replace(ctx, state=state, profile=replace(ctx.profile, settings=settings))
+    if rt.stretching(state):
+        name = ctx.name(state.current)
+        return guide(ctx, state, lead=(ctx.say(said_key), ctx.say("setting_replay", name=name)))
+    return ask(ctx, state, ctx.say(said_key))
+
+
+def gentler(ctx: Context, event: Event) -> Outcome:
+    """Yes to a gentler version: fewer reps and shorter holds, the same stretch again."""
+    state = rt.unwind(ctx.state)
+    shorter = rt.shift(DOSES, state.settings.dose, -1)
+    if shorter is None:
+        return guide(ctx, state, lead=(ctx.say("gentler_already"),))
+    settings = Settings(pace=state.settings.pace, dose=shorter)
+    ctx = replace(ctx, profile=replace(ctx.profile, settings=settings))
+    return guide(ctx, rt.with_settings(state, settings), lead=(ctx.say("gentler_now"),))
+
+
+def repeat(ctx: Context, event: Event) -> Outcome:
+    """The stretch in progress again; when none is running, the last answer or question."""
+    state = ctx.state
+    if rt.stretching(state):
+        return guide(ctx, rt.unwind(state))
+    if state.mode is Mode.DESCRIBED and state.about is not None:
+        return ask(ctx, state, *ctx.content.exercise(state.about).about)
+    if state.topic is not None and state.mode not in rt.OVERLAYS:
+        return ask(ctx, state, *_answer_lines(ctx, state, state.topic))
+    return ask(ctx, state)
+
+
+def fallback(ctx: Context, event: Event) -> Outcome:
+    """Not understood: say so, then ask the same question again (never a different one)."""
+    key = "fallback_stretching" if rt.stretching(ctx.state) else "fallback"
+    return ask(ctx, ctx.state, ctx.say(key))
+
+
+def nothing_to_skip(ctx: Context, event: Event) -> Outcome:
+    return ask(ctx, ctx.state, ctx.say("nothing_yet"))
+
+
+def no_rush(ctx: Context, event: Event) -> Outcome:
+    return ask(ctx, rt.unwind(ctx.state), ctx.say("no_rush"))
+
+
+def okay(ctx: Context, event: Event) -> Outcome:
+    """No to an offer on top of something else: back to where she was."""
+    return ask(ctx, rt.unwind(ctx.state), ctx.say("okay"))
+
+
+def stop(ctx: Context, event: Event) -> Outcome:
+    """Stop, cancel: end at once; a routine under way keeps her place for next time."""
+    state, profile = rt.unwind(ctx.state), ctx.profile
+    if rt.in_routine(state) or state.mode is Mode.RESUME:
+        profile = prof.save_position(profile, position_of(ctx, state))
+        text = ctx.say("stop_in_routine", name=ctx.name(state.current))
+        return Outcome(state, profile, Reply((text,), end_session=True))
+    return goodbye(ctx, event)
+
+
+def goodbye(ctx: Context, event: Event) -> Outcome:
+    return Outcome(rt.unwind(ctx.state), ctx.profile, Reply((ctx.say("goodbye"),), end_session=True))
+
+
+def ask_delete(ctx: Context, event: Event) -> Outcome:
+    return ask(ctx, rt.overlay(ctx.state, Mode.DELETE))
+
+
+def delete(ctx: Context, event: Event) -> Outcome:
+    reply = Reply((ctx.say("delete_done"),), end_session=True)
+    return Outcome(rt.fresh(ctx.state.order), Profile(), reply, frozenset({Effect.DELETE_DATA}))
+
+
+def keep_data(ctx: Context, event: Event) -> Outcome:
+    return ask(ctx, rt.unwind(ctx.state), ctx.say("delete_kept"))
