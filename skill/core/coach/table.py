@@ -57,7 +57,7 @@ def rest_of_routine(ctx: Context, event: Event) -> Outcome:
 
 def decline_resume(ctx: Context, event: Event) -> Outcome:
     """No to picking up: offer to start from the top."""
-    return talk.ask(ctx, rt.at(ctx.state, Mode.FRESH, ctx.state.current), ctx.say("okay"))
+    return talk.ask(ctx, rt.at(ctx.state, Mode.FRESH, None), ctx.say("okay"))
 
 
 def do_described(ctx: Context, event: Event) -> Outcome:

@@ -120,10 +120,12 @@ def gentler(ctx: Context, event: Event) -> Outcome:
 def repeat(ctx: Context, event: Event) -> Outcome:
     """The stretch in progress again; when none is running, the last answer or question."""
     state = ctx.state
-    if rt.stretching(state):
-        return guide(ctx, rt.unwind(state))
     if state.mode is Mode.DESCRIBED and state.about is not None:
         return ask(ctx, state, *ctx.content.exercise(state.about).about)
+    if state.mode in (Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE):
+        return ask(ctx, state)  # a question is pending: ask it again
+    if rt.stretching(state):
+        return guide(ctx, rt.unwind(state))
     if state.topic is not None and state.mode not in rt.OVERLAYS:
         return ask(ctx, state, *_answer_lines(ctx, state, state.topic))
     return ask(ctx, state)
