@@ -92,7 +92,9 @@ def _root(label: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
 
 
 @functools.lru_cache(maxsize=None)
-def _intermediate(label: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+def _intermediate(
+    label: str, not_after: datetime | None = None
+) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     root, root_key = _root(label)
     key = _ec_key(f"intermediate:{label}")
     cert = (
@@ -100,7 +102,8 @@ def _intermediate(label: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivate
         .subject_name(_name("Test Amazon RSA 2048 M01")).issuer_name(root.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(IMPORTED_AT - CA_LIFETIME).not_valid_after(IMPORTED_AT + CA_LIFETIME)
+        .not_valid_before(IMPORTED_AT - CA_LIFETIME)
+        .not_valid_after(not_after or IMPORTED_AT + CA_LIFETIME)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(_ca_usage(), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
@@ -155,13 +158,14 @@ class AlexaTestCA:
     dns_names: tuple[str, ...] = (ECHO_API,)
     issuer_label: str = "trusted"  # any other label: a look-alike chain under an untrusted root
     include_intermediate: bool = True
+    intermediate_not_after: datetime | None = None  # default: ten years from import
     cert_url: str = CERT_URL
     fetched: list[str] = field(default_factory=list, compare=False)
 
     def __post_init__(self) -> None:
         self.root = _root("trusted")[0]
         self.key: LeafKey = _rsa_key("leaf")
-        intermediate, intermediate_key = _intermediate(self.issuer_label)
+        intermediate, intermediate_key = _intermediate(self.issuer_label, self.intermediate_not_after)
         self.intermediate = intermediate
         self.leaf = _leaf(intermediate, intermediate_key, self.key, self.dns_names,
                           self.not_before, self.not_after)

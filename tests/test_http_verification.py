@@ -7,6 +7,7 @@ certificate, a bad signature and a bad certificate URL, and expects HTTP 400 for
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
@@ -17,9 +18,11 @@ from cryptography.hazmat.primitives import hashes
 from skill import create_app
 from tests.alexa_ca import IMPORTED_AT, SKILL_ID, AlexaTestCA, make_verifier, other_rsa_key
 from tests.envelopes import launch_request
+from tests.hostile import CASES as HOSTILE
+from tests.hostile import SECRETS
 
 NOW = IMPORTED_AT
-MAX_BODY = 128 * 1024  # DESIGN.md: the edge accepts at most 128 KiB
+MAX_BODY = 128 * 1024  # docs/architecture.md: the edge accepts at most 128 KiB
 OTHER_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-0000000000ff"
 
 
@@ -104,6 +107,11 @@ def served_forgery(make: Callable[[AlexaTestCA], AlexaTestCA]) -> Callable[[Alex
 
 def tampered(ca: AlexaTestCA) -> Post:
     post = signed(ca)
+    return Post(ca, post.headers, post.body.replace(b'"en-US"', b'"en-GB"'))
+
+
+def tampered_skill_id(ca: AlexaTestCA) -> Post:
+    post = signed(ca)
     return Post(ca, post.headers, post.body.replace(SKILL_ID.encode(), OTHER_SKILL_ID.encode()))
 
 
@@ -145,6 +153,10 @@ FORGERIES: dict[str, tuple[Callable[[AlexaTestCA], Post], str]] = {
                              "signature is not valid base64"),
     "sha-1 signature": (lambda ca: signed(ca, algorithm=hashes.SHA1()), "signature does not match body"),
     "tampered body": (tampered, "signature does not match body"),
+    # Caught before the download now: the application id is checked ahead of the signature.
+    "body tampered to another skill": (tampered_skill_id, "application id is not this skill"),
+    "signature of the wrong length": (lambda ca: with_headers(signed(ca), Signature_256="QUJD"),
+                                      "signature has the wrong length"),
     "expired leaf": (served_forgery(lambda ca: ca.expired(NOW)), "signing certificate has expired"),
     "leaf not yet valid": (served_forgery(lambda ca: ca.not_yet_valid(NOW)),
                            "signing certificate is not yet valid"),
@@ -215,4 +227,27 @@ def test_body_over_128_kib_is_refused_with_413(ca, service) -> None:
     assert response.status_code == 413
     assert "larger than" in error_reason(response)
     assert service.invocations == []
+    assert service.downloads == []
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_signed_hostile_body_gets_its_status_and_a_refusal_never_reaches_the_skill(
+        ca, service, caplog, name) -> None:
+    caplog.set_level(logging.DEBUG)
+    case = HOSTILE[name]
+    response = service.post(signed(ca, case.build(NOW)))
+    assert response.status_code == case.status, response.data[:300]
+    if case.reason is not None:
+        assert error_reason(response).endswith(case.reason)
+        assert service.invocations == []
+    for secret in SECRETS:
+        assert secret not in caplog.text
+
+
+def test_refusals_before_the_download_make_none(ca, service) -> None:
+    for name in ("empty signature", "no signature header", "signature not base64",
+                 "signature of the wrong length", "stale timestamp", "future timestamp",
+                 "wrong application id", "body tampered to another skill", "signed non-JSON body"):
+        build, _ = FORGERIES[name]
+        assert service.post(build(ca)).status_code == 400
     assert service.downloads == []
