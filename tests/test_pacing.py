@@ -38,6 +38,7 @@ def _holds(timeline):
 
 # --- settings and doses ---------------------------------------------------------------------
 
+
 def test_settings_reject_unknown_values():
     assert Settings() == Settings("normal", "standard")
     with pytest.raises(ValueError, match="pace"):
@@ -72,6 +73,7 @@ def test_breathing_pace_is_slow_paced_breathing():
 
 # --- speaking estimate --------------------------------------------------------------------
 
+
 def test_speaking_seconds_uses_the_documented_rate():
     assert speaking_seconds("") == 0
     assert speaking_seconds("breathe in slowly now") == pytest.approx(4 / voice.WORDS_PER_SECOND)
@@ -87,6 +89,7 @@ def test_speaking_seconds_is_monotone():
 
 
 # --- timelines ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("ex, settings", ALL)
 def test_phases_meet_their_targets(ex, settings):
@@ -128,7 +131,7 @@ def test_holds_are_cued_often_enough(ex, settings):
         if isinstance(seg, Speech):
             starts.append(at)
         at += seg.seconds
-    assert max(b - a for a, b in zip(starts, starts[1:])) <= 12
+    assert max(b - a for a, b in itertools.pairwise(starts)) <= 12
     spoken = [s.text for s in segs if isinstance(s, Speech)]
     assert ex.cues.halfway[0] in spoken
     assert spoken[-2:] == [ex.cues.last_few[0], ex.cues.release[0]]
@@ -154,7 +157,7 @@ def test_breaths_are_counted_halfway_and_last():
     assert said == ["That's five. Five more.", "Last one."]
     kinds = [p.kind for p in timeline.phases]
     # the halfway count comes after five full breaths
-    assert kinds[1:kinds.index("transition")].count("exhale") == 5
+    assert kinds[1 : kinds.index("transition")].count("exhale") == 5
 
 
 def test_same_settings_sound_the_same():

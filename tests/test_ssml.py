@@ -24,9 +24,9 @@ def break_ms(inner: str) -> list[int]:
 
 
 def test_special_characters_survive_as_text_and_parse():
-    inner = render(["Cat & cow: <slowly>, you're \"fine\"."])
+    inner = render(['Cat & cow: <slowly>, you\'re "fine".'])
     ET.fromstring(speak(inner))  # parses
-    assert transcript(inner) == "Cat & cow: <slowly>, you're \"fine\"."
+    assert transcript(inner) == 'Cat & cow: <slowly>, you\'re "fine".'
     assert "<slowly>" not in inner and " & " not in inner
 
 
@@ -193,9 +193,7 @@ REALISTIC = (
     '<phoneme alphabet="ipa" ph="pɪˈkɑːn">pecan</phoneme>'
     '<lang xml:lang="fr-FR">bonjour</lang>'
     '<voice name="Joanna">Hello.</voice>'
-    '<say-as interpret-as="date" format="mdy">1/2/2025</say-as>'
-    + f'<audio src="{SOUND}"/>' * 5
-    + "</speak>"
+    '<say-as interpret-as="date" format="mdy">1/2/2025</say-as>' + f'<audio src="{SOUND}"/>' * 5 + "</speak>"
 )
 
 
@@ -206,23 +204,29 @@ def test_validate_accepts_realistic_alexa_ssml():
 
 def test_validate_accepts_inner_ssml_and_declared_amazon_namespace():
     validate('Hi.<break time="2s"/>Bye.')
-    validate('<speak xmlns:amazon="https://amazon.com/ssml">'
-             '<amazon:effect name="whispered">hi</amazon:effect></speak>')
+    validate(
+        '<speak xmlns:amazon="https://amazon.com/ssml">'
+        '<amazon:effect name="whispered">hi</amazon:effect></speak>'
+    )
 
 
 # --- transcript -------------------------------------------------------------------------
 
 
 def test_transcript_shows_pauses_and_sums_adjacent_breaks():
-    text = speak('In.<break time="4s"/>Out.<break time="2000ms"/><break time="500ms"/>'
-                 'Hold.<break time="10s"/><break time="10s"/>')
+    text = speak(
+        'In.<break time="4s"/>Out.<break time="2000ms"/><break time="500ms"/>'
+        'Hold.<break time="10s"/><break time="10s"/>'
+    )
     assert transcript(text) == "In. [4 s] Out. [2.5 s] Hold. [20 s]"
     assert total_break_seconds(text) == pytest.approx(26.5)
 
 
 def test_transcript_reads_what_is_heard():
-    text = speak('<sub alias="ten">10</sub> breaths <audio src="https://e.com/a.mp3"/> '
-                 'child<emphasis level="moderate">ren</emphasis> &amp; you')
+    text = speak(
+        '<sub alias="ten">10</sub> breaths <audio src="https://e.com/a.mp3"/> '
+        'child<emphasis level="moderate">ren</emphasis> &amp; you'
+    )
     assert transcript(text) == "ten breaths [audio] children & you"
 
 

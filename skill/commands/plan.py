@@ -46,18 +46,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from skill.core.content import Exercise, default
 from skill.core.pacing import DOSES, PACES, Settings, dose_amount, plan
-from skill.core.timeline import Speech, Timeline
+from skill.core.timeline import Segment, Speech, Timeline
 
 FORMATS = ("text", "json", "ssml")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "plan", help="print the paced timeline of a stretch or the routine",
+        "plan",
+        help="print the paced timeline of a stretch or the routine",
         description=__doc__.splitlines()[0],
     )
     parser.add_argument("exercise", nargs="?", help="id, name or synonym; all five if omitted")
@@ -99,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
 
 # --- text -------------------------------------------------------------------------------
 
+
 def clock(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     return f"{minutes:02d}:{secs:02d}"
 
 
@@ -132,8 +135,10 @@ def as_text(timelines: list[tuple[Exercise, Timeline]], settings: Settings, *, r
 
 # --- json -------------------------------------------------------------------------------
 
-def _segments(timeline_start: float, phase_segments) -> tuple[list[dict[str, Any]], float]:
-    out, at = [], timeline_start
+
+def _segments(timeline_start: float, phase_segments: Iterable[Segment]) -> tuple[list[dict[str, Any]], float]:
+    out: list[dict[str, Any]] = []
+    at = timeline_start
     for seg in phase_segments:
         item: dict[str, Any] = {"kind": "speech" if isinstance(seg, Speech) else "silence"}
         if isinstance(seg, Speech):
@@ -151,19 +156,23 @@ def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> d
         phases, at = [], 0.0
         for phase in timeline.phases:
             segments, at = _segments(at, phase.segments)
-            phases.append({
-                "kind": phase.kind,
-                "target_s": round(phase.target_s, 2),
-                "planned_s": round(phase.planned_s, 2),
-                "segments": segments,
-            })
-        exercises.append({
-            "exercise_id": ex.id,
-            "name": ex.name,
-            "dose": {"amount": dose_amount(ex, settings.dose), "unit": ex.dose.unit},
-            "planned_s": round(timeline.planned_s, 2),
-            "phases": phases,
-        })
+            phases.append(
+                {
+                    "kind": phase.kind,
+                    "target_s": round(phase.target_s, 2),
+                    "planned_s": round(phase.planned_s, 2),
+                    "segments": segments,
+                }
+            )
+        exercises.append(
+            {
+                "exercise_id": ex.id,
+                "name": ex.name,
+                "dose": {"amount": dose_amount(ex, settings.dose), "unit": ex.dose.unit},
+                "planned_s": round(timeline.planned_s, 2),
+                "phases": phases,
+            }
+        )
     return {
         "settings": {"pace": settings.pace, "dose": settings.dose},
         "exercises": exercises,
@@ -172,6 +181,7 @@ def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> d
 
 
 # --- ssml and audio ---------------------------------------------------------------------
+
 
 def _print_ssml(timelines: list[tuple[Exercise, Timeline]]) -> int:
     # imported here: text and json need no renderer

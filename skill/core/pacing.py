@@ -31,17 +31,48 @@ from skill.core.timeline import Phase, Segment, Silence, Speech, Timeline
 PACES = ("slower", "normal", "faster")
 DOSES = ("short", "standard", "full")
 # Every Phase.kind a timeline may contain: "transition" is a count between breaths.
-PHASE_KINDS = ("setup", "inhale", "exhale", "squeeze", "hold", "release", "slide_up",
-               "slide_down", "transition", "closing")
+PHASE_KINDS = (
+    "setup",
+    "inhale",
+    "exhale",
+    "squeeze",
+    "hold",
+    "release",
+    "slide_up",
+    "slide_down",
+    "transition",
+    "closing",
+)
 
 # Seconds per phase kind, per pace. The rep "hold" is the source's "a few seconds".
 PHASE_SECONDS: Mapping[str, Mapping[str, float]] = {
-    "slower": {"inhale": 5, "exhale": 7, "squeeze": 3, "hold": 5, "release": 4,
-               "slide_up": 5, "slide_down": 5},
-    "normal": {"inhale": 4, "exhale": 6, "squeeze": 2.5, "hold": 4, "release": 3,
-               "slide_up": 4, "slide_down": 4},
-    "faster": {"inhale": 3, "exhale": 4, "squeeze": 2.5, "hold": 3, "release": 2,
-               "slide_up": 3, "slide_down": 3},
+    "slower": {
+        "inhale": 5,
+        "exhale": 7,
+        "squeeze": 3,
+        "hold": 5,
+        "release": 4,
+        "slide_up": 5,
+        "slide_down": 5,
+    },
+    "normal": {
+        "inhale": 4,
+        "exhale": 6,
+        "squeeze": 2.5,
+        "hold": 4,
+        "release": 3,
+        "slide_up": 4,
+        "slide_down": 4,
+    },
+    "faster": {
+        "inhale": 3,
+        "exhale": 4,
+        "squeeze": 2.5,
+        "hold": 3,
+        "release": 2,
+        "slide_up": 3,
+        "slide_down": 3,
+    },
 }
 
 FLOOR_S = 0.5  # shortest silence after a cue: room to start moving before the next word
@@ -135,7 +166,7 @@ def _breaths(exercise: Exercise, n: int, timing: Mapping[str, float], words: Con
     phases: list[Phase] = []
     for i in range(n):
         # counts sit between breaths, halfway and before the last, not inside a breath
-        if i == halfway and 1 <= halfway and n - halfway >= 2:
+        if i == halfway and halfway >= 1 and n - halfway >= 2:
             line = _pick(cues.progress, 0).format(
                 done=words.number_word(halfway), left=words.number_word(n - halfway)
             )
@@ -174,8 +205,7 @@ def _hold(exercise: Exercise, seconds: float) -> Phase:
         gap = (budget - sum(m.seconds for m in middle)) / (k + 1)
         if k:
             # "halfway" replaces the reminder whose start lies nearest the hold's middle
-            starts = [opening.seconds + (j + 1) * gap + sum(m.seconds for m in middle[:j])
-                      for j in range(k)]
+            starts = [opening.seconds + (j + 1) * gap + sum(m.seconds for m in middle[:j]) for j in range(k)]
             nearest = min(range(k), key=lambda j: abs(starts[j] - seconds / 2))
             middle[nearest] = _speech(cues.halfway[0])
             gap = (budget - sum(m.seconds for m in middle)) / (k + 1)

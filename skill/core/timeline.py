@@ -8,7 +8,6 @@ segments that are either something said (with its estimated speaking time) or si
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class Silence:
     seconds: float
 
 
-Segment = Union[Speech, Silence]
+Segment = Speech | Silence
 
 
 @dataclass(frozen=True)

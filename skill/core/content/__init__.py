@@ -2,8 +2,9 @@
 
     model.py    the typed values (Exercise, Dose, Movement, Cues) and Content, whose
                 `say(key, **params)` is the one way to a prompt's text
-    loader.py   reading the TOML files in this folder and checking them (ContentError
-                names the file and the field)
+    loader.py   reading the TOML files in this folder and checking them against one
+                table of rules (ContentError names the file and the field)
+    readers.py  the kinds of field those rules are written in
 
 Nothing is read at import. `load(directory=None)` reads a folder (this package's own by
 default); `default()` is that, read once and cached, for the CLI and tests.
@@ -19,9 +20,9 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skill.core.content.loader import ContentError
 from skill.core.content.loader import load as _load
 from skill.core.content.model import CUE_POOLS, MOVEMENT_KINDS, UNITS, Content, Cues, Dose, Exercise, Movement
+from skill.core.content.readers import ContentError
 
 DIRECTORY = Path(__file__).resolve().parent
 

@@ -12,16 +12,14 @@ a spoken name naming two exercises) that a schema library leaves to hand-written
 validators anyway, and both libraries would add a compiled dependency and its import time
 to start-up (the service's budget is 0.5 s for import + create_app) only to have their
 messages reworded into "file: field". So the rules are data here: DOSE, MOVEMENT, EXERCISE
-and EXERCISES_FILE_SCHEMA map each field to a reader, and EXERCISE_CHECKS / _whole_file hold the
-few rules that span fields.
+and EXERCISES_FILE_SCHEMA map each field to a reader (readers.py), and EXERCISE_CHECKS and
+_whole_file hold the few rules that span fields.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -38,169 +36,37 @@ from skill.core.content.model import (
     fields_of,
     normal,
 )
+from skill.core.content.readers import (
+    At,
+    ContentError,
+    Schema,
+    choice,
+    matching,
+    number,
+    read_table,
+    table,
+    tables,
+    text,
+    texts,
+)
 
 EXERCISES_FILE = "exercises.toml"
 MAX_SETTLE_S = 30
 
 
-class ContentError(ValueError):
-    """A content file is missing, malformed or inconsistent; the message names file and field."""
-
-
-@dataclass(frozen=True)
-class At:
-    """Where a value sits, for messages: `where` names file and table, `path` the field."""
-
-    where: str
-    path: str = ""
-
-    def field(self, name: str) -> At:
-        return At(self.where, f"{self.path}.{name}" if self.path else name)
-
-    def item(self, index: int) -> At:
-        return At(self.where, f"{self.path}[{index}]")
-
-    def error(self, problem: str, *, sep: str = " ") -> ContentError:
-        """'<file>: <table>: <field> <problem>'; sep=": " when the problem is about the place
-        as a whole ("...: unknown field x")."""
-        return ContentError(f"{self}{sep}{problem}")
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.path}" if self.path else self.where
-
-
-Read = Callable[[Any, At], Any]  # raw TOML value, where it is -> checked value
-Schema = Mapping[str, Read]  # every field of a table is required; no others are allowed
-
-
-# --- readers: one per kind of field ------------------------------------------------------
-
-
-def text(placeholders: frozenset[str] = frozenset()) -> Read:
-    """Non-empty text using exactly these {placeholders}."""
-
-    def read(value: Any, at: At) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise at.error("must be non-empty text")
-        try:
-            used = fields_of(value)
-        except ValueError as exc:  # unbalanced braces
-            raise at.error(str(exc), sep=": ") from None
-        if used != placeholders:
-            want = ", ".join(sorted(placeholders)) or "none"
-            raise at.error(f"uses placeholders {sorted(used)}; expected {want}")
-        return value
-
-    return read
-
-
-def texts(placeholders: frozenset[str] = frozenset(), *, lo: int = 1, hi: int | None = None,
-          why: str = "") -> Read:
-    """A list of lo..hi texts, each as text(placeholders)."""
-    line = text(placeholders)
-
-    def read(value: Any, at: At) -> tuple[str, ...]:
-        if not isinstance(value, list):
-            raise at.error("must be a list")
-        if not value:
-            raise at.error("must not be empty")
-        if len(value) < lo or (hi is not None and len(value) > hi):
-            raise at.error(why or f"has {lo} to {hi} lines")
-        return tuple(line(v, at.item(i)) for i, v in enumerate(value))
-
-    return read
-
-
-def number(kind: type | tuple[type, ...], lo: float, hi: float | None = None, why: str = "") -> Read:
-    def read(value: Any, at: At) -> Any:
-        # bool is an int in Python, but "true" is never a valid count or duration
-        if isinstance(value, bool) or not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise at.error(f"must be a {names}")
-        if value < lo or (hi is not None and value > hi):
-            raise at.error(why or f"must be at least {lo}")
-        return value
-
-    return read
-
-
-def choice(options: Iterable[str]) -> Read:
-    allowed = tuple(options)
-
-    def read(value: Any, at: At) -> str:
-        if not isinstance(value, str):
-            raise at.error("must be a str")
-        if value not in allowed:
-            raise at.error(f"must be one of {', '.join(allowed)}")
-        return value
-
-    return read
-
-
-def matching(pattern: str, description: str) -> Read:
-    def read(value: Any, at: At) -> str:
-        if not isinstance(value, str):
-            raise at.error("must be a str")
-        if not re.fullmatch(pattern, value):
-            raise at.error(f"must be {description}")
-        return value
-
-    return read
-
-
-def table(schema: Schema) -> Read:
-    """A TOML table with exactly the schema's fields -> {field: checked value}."""
-
-    def read(value: Any, at: At) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise at.error("must be a table")
-        return read_table(value, schema, at)
-
-    return read
-
-
-def tables(schema: Schema) -> Read:
-    """A non-empty array of tables ([[name]] in TOML), each as table(schema)."""
-    one = table(schema)
-
-    def read(value: Any, at: At) -> tuple[dict[str, Any], ...]:
-        if not isinstance(value, list) or not value:
-            raise at.error("must be a non-empty list of tables")
-        return tuple(one(item, at.item(i)) for i, item in enumerate(value))
-
-    return read
-
-
-def anything(value: Any, at: At) -> Any:
-    """Checked later, by a rule that needs another field (the cue pools need the unit)."""
-    return value
-
-
-def read_table(raw: Mapping[str, Any], schema: Schema, at: At) -> dict[str, Any]:
-    unknown = sorted(set(raw) - set(schema))
-    if unknown:
-        raise at.error(f"unknown field {', '.join(unknown)}", sep=": ")
-    out = {}
-    for name, read in schema.items():
-        if name not in raw:
-            raise at.field(name).error("is missing")
-        out[name] = read(raw[name], at.field(name))
-    return out
-
-
 # --- the rules ---------------------------------------------------------------------------
 
-DOSE: Schema = {"min": number(int, 1), "max": number(int, 1), "unit": choice(UNITS)}
+DOSE: Schema = {"min": number(1, whole=True), "max": number(1, whole=True), "unit": choice(UNITS)}
 MOVEMENT: Schema = {"kind": matching(r"[a-z_]+", "a lower_snake_case word"), "cues": texts()}
 EXERCISE: Schema = {
     "id": matching(r"[a-z][a-z0-9_]*", "lower_snake_case"),
     "name": text(),
     "synonyms": texts(),
     "setup": texts(hi=2, why="has at most two lines; say less"),
-    "settle_s": number((int, float), 0, MAX_SETTLE_S, f"must be between 0 and {MAX_SETTLE_S} seconds"),
+    "settle_s": number(0, MAX_SETTLE_S, why=f"must be between 0 and {MAX_SETTLE_S} seconds"),
     "dose": table(DOSE),
     "phase": tables(MOVEMENT),  # the movement, in order
-    "cues": anything,  # pools per dose unit: _cue_pools
+    "cues": lambda value, at: value,  # pools depend on the dose unit: checked by _cue_pools
     "closing": text(),
     "about": texts(lo=2, hi=3, why="has two or three sentences"),
 }
@@ -216,8 +82,11 @@ def _kinds_fit_unit(ex: dict[str, Any], at: At) -> None:
     for i, step in enumerate(ex["phase"]):
         if step["kind"] not in MOVEMENT_KINDS[unit]:
             allowed = ", ".join(sorted(MOVEMENT_KINDS[unit]))
-            raise at.field("phase").item(i).field("kind").error(
-                f"{step['kind']!r} does not fit unit {unit!r} (use {allowed})"
+            raise (
+                at.field("phase")
+                .item(i)
+                .field("kind")
+                .error(f"{step['kind']!r} does not fit unit {unit!r} (use {allowed})")
             )
     if unit == "seconds" and len(ex["phase"]) != 1:
         raise at.field("phase").error("must be exactly one: a hold (unit seconds) has one phase")

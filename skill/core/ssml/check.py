@@ -96,8 +96,20 @@ _TAGS: dict[str, dict[str, Check]] = {
     "emphasis": {"level": _one_of("strong", "moderate", "reduced")},
     "say-as": {
         "interpret-as": _one_of(
-            "characters", "spell-out", "cardinal", "number", "ordinal", "digits", "fraction",
-            "unit", "date", "time", "telephone", "address", "interjection", "expletive",
+            "characters",
+            "spell-out",
+            "cardinal",
+            "number",
+            "ordinal",
+            "digits",
+            "fraction",
+            "unit",
+            "date",
+            "time",
+            "telephone",
+            "address",
+            "interjection",
+            "expletive",
         ),
         "format": _non_empty,
     },
@@ -128,7 +140,6 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "amazon:emotion": ("name", "intensity"),
     "amazon:domain": ("name",),
 }
-
 
 
 def validate(
