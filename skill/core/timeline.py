@@ -1,6 +1,6 @@
 """The shape every paced stretch takes between the pacing engine and the SSML renderer.
 
-Pure data: pacing.py produces a Timeline, ssml.py renders it, handlers only pass it along.
+Pure data: pacing.py produces a Timeline, ssml/render.py renders it, handlers only pass it along.
 A Timeline is a sequence of phases (setup, inhale, hold, ...); each phase is a run of
 segments that are either something said (with its estimated speaking time) or silence.
 """
