@@ -6,24 +6,25 @@ answers each path as told: a status with a body, a hang, a slow drip, a huge bod
 Unknown paths get 404.
 
 Use the `alexa_api` fixture: import it into a test module (`from tests.fake_alexa_api import
-alexa_api`). It sets REQUESTS_CA_BUNDLE to the fake's CA (which skill.alexa.api trusts, like
+alexa_api_fixture`, then ask for `alexa_api`). It sets REQUESTS_CA_BUNDLE to the fake's CA (which skill.alexa.api trusts, like
 `requests` does) and NO_PROXY for loopback. Point a request envelope's
 context.System.apiEndpoint at `fake.endpoint`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import ssl
 import tempfile
 import threading
-import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -31,7 +32,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["Call", "FakeAlexaApi", "alexa_api"]
+__all__ = ["Call", "FakeAlexaApi", "alexa_api_fixture"]
 
 HOST = "127.0.0.1"
 
@@ -73,20 +74,32 @@ def _san(name: str) -> x509.GeneralName:
 
 def _make_certificates(directory: Path, names: tuple[str, ...]) -> tuple[Path, Path, Path]:
     """A CA and a leaf for `names`; returns (ca.pem, leaf.pem, leaf.key)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fake Alexa API test CA")])
     ca = (
         x509.CertificateBuilder()
-        .subject_name(ca_name).issuer_name(ca_name)
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
@@ -97,20 +110,24 @@ def _make_certificates(directory: Path, names: tuple[str, ...]) -> tuple[Path, P
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([_san(name) for name in names]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                       critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
     )
     ca_file, cert_file, key_file = directory / "ca.pem", directory / "leaf.pem", directory / "leaf.key"
     ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return ca_file, cert_file, key_file
 
 
@@ -133,12 +150,14 @@ class FakeAlexaApi:
         self._server = ThreadingHTTPServer((HOST, 0), self._handler_class())
         self._server.daemon_threads = True
         # Handshake in the handler thread, not in the accept loop.
-        self._server.socket = server_tls.wrap_socket(self._server.socket, server_side=True,
-                                                     do_handshake_on_connect=False)
+        self._server.socket = server_tls.wrap_socket(
+            self._server.socket, server_side=True, do_handshake_on_connect=False
+        )
         self.port = self._server.server_address[1]
         self.endpoint = f"https://{HOST}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                         kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     # --- telling it how to answer -----------------------------------------------------------
@@ -147,8 +166,15 @@ class FakeAlexaApi:
         with self._lock:
             self._replies[((method or "*").upper(), path)] = reply
 
-    def answer(self, path: str, body: Any = None, *, status: int = 200, method: str | None = None,
-               headers: dict[str, str] | None = None) -> None:
+    def answer(
+        self,
+        path: str,
+        body: Any = None,
+        *,
+        status: int = 200,
+        method: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Answer `status` with `body` (JSON-encoded unless bytes; None sends no body)."""
         data = b"" if body is None else _json_bytes(body)
         reply_headers = {"Content-Type": "application/json"} if data else {}
@@ -159,21 +185,44 @@ class FakeAlexaApi:
         """Accept the request and send nothing for `seconds` (released early by close())."""
         self._set(path, _Reply(hang=seconds), method)
 
-    def drip(self, path: str, body: Any = "Europe/London", *, interval: float = 0.5,
-             headers_too: bool = False, method: str | None = None) -> None:
+    def drip(
+        self,
+        path: str,
+        body: Any = "Europe/London",
+        *,
+        interval: float = 0.5,
+        headers_too: bool = False,
+        method: str | None = None,
+    ) -> None:
         """Send a 200 one byte every `interval` seconds: the body only, or from the status line."""
         data = _json_bytes(body) * 20  # long enough to outlast any deadline in the tests
-        self._set(path, _Reply(body=data, headers={"Content-Type": "application/json"},
-                               drip=interval, drip_headers=headers_too), method)
+        self._set(
+            path,
+            _Reply(
+                body=data,
+                headers={"Content-Type": "application/json"},
+                drip=interval,
+                drip_headers=headers_too,
+            ),
+            method,
+        )
 
-    def huge(self, path: str, size: int = 10 * 1024 * 1024, *, declare_length: bool = True,
-             method: str | None = None) -> None:
+    def huge(
+        self,
+        path: str,
+        size: int = 10 * 1024 * 1024,
+        *,
+        declare_length: bool = True,
+        method: str | None = None,
+    ) -> None:
         """A 200 with `size` bytes of body, with or without a Content-Length header."""
-        self._set(path, _Reply(huge=size, declare_length=declare_length,
-                               headers={"Content-Type": "application/json"}), method)
+        self._set(
+            path,
+            _Reply(huge=size, declare_length=declare_length, headers={"Content-Type": "application/json"}),
+            method,
+        )
 
-    def redirect(self, path: str, location: str, *, status: int = 302,
-                 method: str | None = None) -> None:
+    def redirect(self, path: str, location: str, *, status: int = 302, method: str | None = None) -> None:
         self._set(path, _Reply(status=status, headers={"Location": location}), method)
 
     def calls_to(self, path: str) -> list[Call]:
@@ -197,8 +246,11 @@ class FakeAlexaApi:
     def _reply_for(self, method: str, path: str) -> _Reply:
         with self._lock:
             reply = self._replies.get((method, path)) or self._replies.get(("*", path))
-        return reply or _Reply(status=404, body=b'{"type":"NOT_FOUND","message":"no such path"}',
-                               headers={"Content-Type": "application/json"})
+        return reply or _Reply(
+            status=404,
+            body=b'{"type":"NOT_FOUND","message":"no such path"}',
+            headers={"Content-Type": "application/json"},
+        )
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -218,13 +270,20 @@ class FakeAlexaApi:
                 except ValueError:
                     body = None
                 with fake._lock:
-                    fake.calls.append(Call(self.command, path, query,
-                                           {k.lower(): v for k, v in self.headers.items()}, body, raw))
+                    fake.calls.append(
+                        Call(
+                            self.command,
+                            path,
+                            query,
+                            {k.lower(): v for k, v in self.headers.items()},
+                            body,
+                            raw,
+                        )
+                    )
                 reply = fake._reply_for(self.command, path)
-                try:
+                # The client may give up, as it should on a hang, a drip or a huge body.
+                with contextlib.suppress(OSError, ssl.SSLError):
                     self._send(reply)
-                except (OSError, ssl.SSLError):
-                    pass  # the client gave up, as it should on a hang, a drip or a huge body
                 self.close_connection = True
 
             def _send(self, reply: _Reply) -> None:
@@ -247,7 +306,7 @@ class FakeAlexaApi:
                     for i in range(len(data)):
                         if fake._stopping.wait(reply.drip):
                             return
-                        self.wfile.write(data[i:i + 1])
+                        self.wfile.write(data[i : i + 1])
                     return
                 self.wfile.write(head.encode("latin-1"))
                 if reply.huge:
@@ -265,8 +324,8 @@ class FakeAlexaApi:
         return Handler
 
 
-@pytest.fixture
-def alexa_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
+@pytest.fixture(name="alexa_api")
+def alexa_api_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
     """A running fake, trusted through REQUESTS_CA_BUNDLE, loopback exempt from proxies."""
     with FakeAlexaApi() as fake:
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))

@@ -35,7 +35,8 @@ import socket
 import ssl
 import time
 import zoneinfo
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import certifi
@@ -125,6 +126,7 @@ def turn_budget(handler_input: HandlerInput) -> Budget:
 
 # --- transport --------------------------------------------------------------------------------
 
+
 def _left(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
@@ -206,7 +208,7 @@ class _DeadlineSocket:
         view = memoryview(data)
         while view:
             self._sock.settimeout(_left(self._deadline))
-            view = view[self._sock.send(view):]
+            view = view[self._sock.send(view) :]
 
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
         return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
@@ -285,10 +287,14 @@ class AlexaApiClient(ApiClient):
     `ssl_context` replaces the default trust (see `_default_context`), e.g. a test's own CA.
     """
 
-    def __init__(self, *, call_timeout: float = CALL_TIMEOUT_SECONDS,
-                 max_response_bytes: int = MAX_RESPONSE_BYTES,
-                 ssl_context: ssl.SSLContext | None = None,
-                 budget: Budget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        call_timeout: float = CALL_TIMEOUT_SECONDS,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        ssl_context: ssl.SSLContext | None = None,
+        budget: Budget | None = None,
+    ) -> None:
         self.call_timeout = call_timeout
         self.max_response_bytes = max_response_bytes
         self.ssl_context = ssl_context
@@ -296,9 +302,12 @@ class AlexaApiClient(ApiClient):
 
     def bound(self, budget: Budget) -> AlexaApiClient:
         """The same client, its calls drawing on `budget` (one turn's): a new object, not shared."""
-        return AlexaApiClient(call_timeout=self.call_timeout,
-                              max_response_bytes=self.max_response_bytes,
-                              ssl_context=self.ssl_context, budget=budget)
+        return AlexaApiClient(
+            call_timeout=self.call_timeout,
+            max_response_bytes=self.max_response_bytes,
+            ssl_context=self.ssl_context,
+            budget=budget,
+        )
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         host, port, target = _target(request.url or "")
@@ -311,13 +320,16 @@ class AlexaApiClient(ApiClient):
         connection: _Connection | None = None
         try:
             connection = _Connection(host, port, self.ssl_context or _default_context(), deadline)
-            connection.request((request.method or "GET").upper(), target,
-                               body=_encode_body(request.body), headers=headers)
+            connection.request(
+                (request.method or "GET").upper(), target, body=_encode_body(request.body), headers=headers
+            )
             response = connection.getresponse()
             body = self._read_body(response)
-            return ApiClientResponse(headers=list(response.getheaders()),
-                                     body=body.decode("utf-8", errors="replace"),
-                                     status_code=response.status)
+            return ApiClientResponse(
+                headers=list(response.getheaders()),
+                body=body.decode("utf-8", errors="replace"),
+                status_code=response.status,
+            )
         except AlexaApiError:
             raise
         except TimeoutError:
@@ -325,7 +337,9 @@ class AlexaApiClient(ApiClient):
         except ssl.SSLError as exc:
             raise AlexaApiError(f"TLS failure: {type(exc).__name__}") from None
         except (OSError, http.client.HTTPException) as exc:
-            reason = "timeout" if time.monotonic() >= deadline else f"connection failure: {type(exc).__name__}"
+            reason = (
+                "timeout" if time.monotonic() >= deadline else f"connection failure: {type(exc).__name__}"
+            )
             raise AlexaApiError(reason) from None
         except ValueError:  # e.g. a header value with a line break, from a forged request
             raise AlexaApiError("refused request") from None
@@ -349,6 +363,7 @@ class AlexaApiClient(ApiClient):
 
 # --- one turn's API ---------------------------------------------------------------------------
 
+
 class AlexaApi:
     """Alexa's REST API as one request may use it: its endpoint, its token, the turn's budget."""
 
@@ -365,8 +380,9 @@ class AlexaApi:
         return f"AlexaApi(budget={self.budget!r})"
 
     @classmethod
-    def for_request(cls, request_envelope: RequestEnvelope, api_client: ApiClient,
-                    budget: Budget) -> AlexaApi | None:
+    def for_request(
+        cls, request_envelope: RequestEnvelope, api_client: ApiClient, budget: Budget
+    ) -> AlexaApi | None:
         """None when the request carries no apiEndpoint or apiAccessToken (then no call is made)."""
         system = getattr(getattr(request_envelope, "context", None), "system", None)
         endpoint = getattr(system, "api_endpoint", None)
@@ -375,8 +391,16 @@ class AlexaApi:
             return None
         return cls(endpoint, token, api_client, budget)
 
-    def call(self, method: str, path: str, *, path_params: Mapping[str, str] | None = None,
-             body: Any = None, response_type: Any = None, operation: str = "call") -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        body: Any = None,
+        response_type: Any = None,
+        operation: str = "call",
+    ) -> Any:
         """One call; returns the parsed answer, or raises AlexaApiError.
 
         `path` may hold `{name}` placeholders, filled from `path_params` and percent-encoded.
@@ -387,14 +411,16 @@ class AlexaApi:
         """
         for name, value in (path_params or {}).items():
             path = path.replace("{" + name + "}", quote(str(value), safe=""))
-        headers = [("Authorization", f"Bearer {self._token}"), ("Accept", "application/json"),
-                   ("User-Agent", _USER_AGENT)]
-        payload = None
+        headers = [
+            ("Authorization", f"Bearer {self._token}"),
+            ("Accept", "application/json"),
+            ("User-Agent", _USER_AGENT),
+        ]
         if body is not None:
-            payload = self._serializer.serialize(body)
             headers.append(("Content-Type", "application/json"))
-        request = ApiClientRequest(headers=headers, body=payload, url=self.endpoint + path,
-                                   method=method)
+        request = ApiClientRequest(headers=headers, url=self.endpoint + path, method=method)
+        if body is not None:
+            request.body = json.dumps(self._serializer.serialize(body))
         started = time.monotonic()
         try:
             try:
@@ -442,8 +468,7 @@ def _iana_zone(value: Any) -> str | None:
     return value
 
 
-def device_time_zone(request_envelope: RequestEnvelope, api_client: ApiClient,
-                     budget: Budget) -> str | None:
+def device_time_zone(request_envelope: RequestEnvelope, api_client: ApiClient, budget: Budget) -> str | None:
     """The device's IANA time zone (e.g. "Europe/London") from the Alexa Settings API, or None.
 
     None, with the reason logged and no call made, when the request lacks apiEndpoint,
@@ -462,8 +487,9 @@ def device_time_zone(request_envelope: RequestEnvelope, api_client: ApiClient,
         log.info("Device time zone not asked: the request has no API endpoint, token or device")
         return None
     try:
-        answer = api.call("GET", TIME_ZONE_PATH, path_params={"deviceId": device_id},
-                          operation="device time zone")
+        answer = api.call(
+            "GET", TIME_ZONE_PATH, path_params={"deviceId": device_id}, operation="device time zone"
+        )
     except AlexaApiError:
         return None  # already logged by call()
     zone = _iana_zone(answer)
