@@ -44,8 +44,12 @@ class ProfileLoadInterceptor(AbstractRequestInterceptor):
         for problem in problems:
             log.warning("%s (user %s)", problem, user_of(handler_input))
         turn.stored = profile
-        if profile.time_zone is None and any(is_request_type(t)(handler_input) for t in _TIME_ZONE_WANTED):
-            # Asked once and kept: "today" and "this week" are her days, not UTC's.
+        session = handler_input.request_envelope.session
+        first_turn = session is None or bool(session.new)
+        if profile.time_zone is None and first_turn and any(
+                is_request_type(t)(handler_input) for t in _TIME_ZONE_WANTED):
+            # Asked at the start of a session until known, then kept: "today" and "this week"
+            # are her days, not UTC's. Without it, UTC.
             zone = device_time_zone(handler_input.request_envelope, self.api_client, turn_budget(handler_input))
             if zone is not None:
                 profile = replace(profile, time_zone=zone)
