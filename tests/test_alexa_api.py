@@ -238,6 +238,7 @@ SLOW = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("slow", SLOW.values(), ids=SLOW.keys())
 def test_a_slow_server_cannot_stretch_the_call_past_its_deadline(alexa_api: FakeAlexaApi, slow) -> None:
     slow(alexa_api)
@@ -252,6 +253,7 @@ def test_a_slow_server_cannot_stretch_the_call_past_its_deadline(alexa_api: Fake
     assert (error.value.reason, error.value.status) == ("timeout", None)
 
 
+@pytest.mark.slow
 def test_the_budget_is_shared_by_the_calls_of_one_turn(alexa_api: FakeAlexaApi) -> None:
     alexa_api.hang(TZ_PATH)
     budget = Budget(1.5)
@@ -276,6 +278,7 @@ def test_the_budget_is_shared_by_the_calls_of_one_turn(alexa_api: FakeAlexaApi) 
     assert len(alexa_api.calls) == calls_before
 
 
+@pytest.mark.slow
 def test_a_budget_smaller_than_the_cap_bounds_the_call(alexa_api: FakeAlexaApi) -> None:
     alexa_api.drip(TZ_PATH, interval=0.1)
     zone, elapsed = time_zone(alexa_api, Budget(0.4), call_timeout=3.0)
@@ -385,6 +388,7 @@ def test_a_header_with_a_line_break_is_refused(alexa_api: FakeAlexaApi) -> None:
 # --- privacy ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_logs_never_hold_the_token_or_ids(alexa_api: FakeAlexaApi, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     cases = [
@@ -420,3 +424,10 @@ def test_a_missing_ca_bundle_is_a_failure_not_a_crash(
     alexa_api.answer(TZ_PATH, "Europe/London")
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(alexa_api.ca_file) + ".missing")
     assert time_zone(alexa_api)[0] is None
+
+
+def test_another_api_client_raising_gives_none_not_a_crash(alexa_api: FakeAlexaApi) -> None:
+    from ask_sdk_core.api_client import DefaultApiClient
+
+    plain = alexa_api.endpoint.replace("https://", "http://")  # the SDK's client raises on http
+    assert device_time_zone(request_envelope(plain), DefaultApiClient(), Budget()) is None
