@@ -76,7 +76,9 @@ class Config:
             dynamodb_table=get("DYNAMODB_TABLE", cls.dynamodb_table) or cls.dynamodb_table,
             dynamodb_region=get("AWS_REGION") or get("AWS_DEFAULT_REGION"),
             dynamodb_endpoint_url=get("DYNAMODB_ENDPOINT_URL"),
-            dynamodb_create_table=_flag("DYNAMODB_CREATE_TABLE", get("DYNAMODB_CREATE_TABLE", "off") or "off"),
+            dynamodb_create_table=_flag(
+                "DYNAMODB_CREATE_TABLE", get("DYNAMODB_CREATE_TABLE", "off") or "off"
+            ),
             log_level=level,
             # Salts are taken verbatim (no strip): a changed byte would orphan every row.
             storage_key_salt=str(env.get("STORAGE_KEY_SALT") or ""),

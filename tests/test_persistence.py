@@ -41,7 +41,9 @@ def envelope(user_id: str | None) -> RequestEnvelope:
         version="1.0",
         context=Context(
             system=SystemState(
-                application=Application(application_id="amzn1.ask.skill.00000000-0000-4000-8000-000000000001"),
+                application=Application(
+                    application_id="amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
+                ),
                 user=User(user_id=user_id),
             )
         ),
@@ -76,7 +78,8 @@ def make_dynamo(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         dynamodb_endpoint_url=endpoint,
         dynamodb_create_table=True,
     )
-    return lambda clock: build_dynamodb_adapter(config, clock=clock)
+    # moto on a busy test machine can take longer than real DynamoDB's production bound.
+    return lambda clock: build_dynamodb_adapter(config, clock=clock, read_timeout=30.0)
 
 
 @pytest.fixture(params=["memory", "sqlite", "dynamodb"])
@@ -147,7 +150,7 @@ def test_delete_forgets_the_user_and_tolerates_repeats(storage: AbstractPersiste
 
 
 def test_unicode_round_trips(storage: AbstractPersistenceAdapter) -> None:
-    doc = {"name": "Zoë ✓ 🤰", "ключ ✓": "値", "quote\"back\\slash": "line\nbreak\ttab\u0000nul"}
+    doc = {"name": "Zoë ✓ 🤰", "ключ ✓": "値", 'quote"back\\slash': "line\nbreak\ttab\u0000nul"}
     storage.save_attributes(envelope(USER_A), doc)
     assert storage.get_attributes(envelope(USER_A)) == doc
 
@@ -243,13 +246,19 @@ def test_default_backend_loads_no_aws_code(tmp_path: Path) -> None:
         print(storage.count_users(), "boto3" in sys.modules, "ask_sdk_dynamodb.adapter" in sys.modules)
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], env=_clean_env(), cwd=tmp_path,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_clean_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["0", "False", "False"]
 
 
-def test_dynamodb_region_may_come_from_config_only(tmp_path: Path, dynamo_endpoint: str) -> None:  # noqa: F811
+def test_dynamodb_region_may_come_from_config_only(tmp_path: Path, dynamo_endpoint: str) -> None:
     # boto3 reads AWS_DEFAULT_REGION but not AWS_REGION; the official adapter needs a
     # region at import time. The builder must cope with AWS_REGION alone.
     code = textwrap.dedent(
@@ -265,10 +274,15 @@ def test_dynamodb_region_may_come_from_config_only(tmp_path: Path, dynamo_endpoi
         print(storage.get_attributes(envelope("u1")))
         """
     )
-    env = _clean_env(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                     AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
-                         capture_output=True, text=True, timeout=60)
+    env = _clean_env(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_CONFIG_FILE="/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "{'pace': 0.5}"
 
@@ -282,11 +296,17 @@ def test_dynamodb_stores_the_official_layout(make_dynamo: Factory) -> None:
     assert storage.dynamodb.Table(storage.table_name).scan()["Items"][0]["doc_version"] == 2
 
 
-def test_dynamodb_missing_table_is_a_storage_error(dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_dynamodb_missing_table_is_a_storage_error(
+    dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)
-    config = Config(storage_backend="dynamodb", dynamodb_table=unique_table_name("absent"),
-                    dynamodb_region=REGION, dynamodb_endpoint_url=dynamo_endpoint)
+    config = Config(
+        storage_backend="dynamodb",
+        dynamodb_table=unique_table_name("absent"),
+        dynamodb_region=REGION,
+        dynamodb_endpoint_url=dynamo_endpoint,
+    )
     storage = build_persistence(config)
     with pytest.raises(StorageError):
         storage.get_attributes(envelope(USER_A))
@@ -309,12 +329,16 @@ def test_sqlite_file_is_in_wal_mode_with_a_versioned_schema(tmp_path: Path) -> N
     assert _sql(path, "SELECT user_id, document FROM users") == [(storage_key(USER_A, ""), '{"x":1}')]
 
 
-def test_corrupt_row_reads_as_new_user_logs_a_ref_and_is_kept(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_corrupt_row_reads_as_new_user_logs_a_ref_and_is_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "s.db"
     storage = SQLiteAdapter(path)
     storage.save_attributes(envelope(USER_A), {"ok": True})
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE users SET document = ? WHERE user_id = ?", ('{"index": 2, trunc', storage.key_for(USER_A)))
+        conn.execute(
+            "UPDATE users SET document = ? WHERE user_id = ?", ('{"index": 2, trunc', storage.key_for(USER_A))
+        )
 
     with caplog.at_level(logging.WARNING, logger="skill.storage"):
         assert storage.get_attributes(envelope(USER_A)) == {}
@@ -347,7 +371,9 @@ def test_older_schema_migrates_forward_keeping_data_and_twice_is_harmless(tmp_pa
     with sqlite3.connect(path) as conn:  # what release 1 left behind: no index on updated_at
         conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         conn.execute("INSERT INTO schema_version VALUES (1)")
-        conn.execute("CREATE TABLE users (user_id TEXT PRIMARY KEY, document TEXT NOT NULL, updated_at REAL NOT NULL)")
+        conn.execute(
+            "CREATE TABLE users (user_id TEXT PRIMARY KEY, document TEXT NOT NULL, updated_at REAL NOT NULL)"
+        )
         conn.execute("INSERT INTO users VALUES (?, ?, ?)", (USER_A, '{"index": 3}', T0))
 
     for _ in range(2):
@@ -356,8 +382,13 @@ def test_older_schema_migrates_forward_keeping_data_and_twice_is_harmless(tmp_pa
         storage.close()
     assert _sql(path, "PRAGMA user_version") == [(LATEST_VERSION,)]
     assert _sql(path, "SELECT name FROM sqlite_master WHERE name = 'schema_version'") == []
-    assert _sql(path, "SELECT user_id, document, updated_at FROM users") == [(storage_key(USER_A, ""), '{"index": 3}', T0)]
-    indexes = [row[0] for row in _sql(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'")]
+    assert _sql(path, "SELECT user_id, document, updated_at FROM users") == [
+        (storage_key(USER_A, ""), '{"index": 3}', T0)
+    ]
+    indexes = [
+        row[0]
+        for row in _sql(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'")
+    ]
     assert "users_updated_at" in indexes
 
 

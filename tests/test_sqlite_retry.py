@@ -67,11 +67,17 @@ def flaky(failures: list[BaseException], result: str = "done") -> Callable[[], s
     return operation
 
 
-def test_busy_and_locked_are_recognised_by_code_not_by_message(locked_db: tuple[Path, sqlite3.Connection]) -> None:
+def test_busy_and_locked_are_recognised_by_code_not_by_message(
+    locked_db: tuple[Path, sqlite3.Connection],
+) -> None:
     busy = real_busy_error(locked_db[0])
     assert busy.sqlite_errorcode == sqlite3.SQLITE_BUSY and is_retryable(busy)
-    for code in (sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_BUSY_SNAPSHOT, sqlite3.SQLITE_BUSY_RECOVERY,
-                 sqlite3.SQLITE_LOCKED_SHAREDCACHE):
+    for code in (
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_BUSY_SNAPSHOT,
+        sqlite3.SQLITE_BUSY_RECOVERY,
+        sqlite3.SQLITE_LOCKED_SHAREDCACHE,
+    ):
         exc = sqlite3.OperationalError("whatever the wording")
         exc.sqlite_errorcode = code
         assert is_retryable(exc), code
@@ -84,12 +90,16 @@ def test_busy_and_locked_are_recognised_by_code_not_by_message(locked_db: tuple[
 def test_busy_is_retried_then_succeeds(locked_db: tuple[Path, sqlite3.Connection]) -> None:
     busy = real_busy_error(locked_db[0])
     fake = FakeTime()
-    result = run_with_retry(flaky([busy, busy, busy]), budget=5.0, where="test", clock=fake.clock, sleep=fake.sleep)
+    result = run_with_retry(
+        flaky([busy, busy, busy]), budget=5.0, where="test", clock=fake.clock, sleep=fake.sleep
+    )
     assert result == "done" and len(fake.sleeps) == 3
     assert fake.sleeps[2] > fake.sleeps[0]  # backs off
 
 
-def test_busy_gives_up_with_the_adapters_error_after_the_budget(locked_db: tuple[Path, sqlite3.Connection]) -> None:
+def test_busy_gives_up_with_the_adapters_error_after_the_budget(
+    locked_db: tuple[Path, sqlite3.Connection],
+) -> None:
     busy = real_busy_error(locked_db[0])
     fake = FakeTime()
     with pytest.raises(SQLiteStorageError) as failure:
@@ -136,7 +146,9 @@ def test_adapter_retries_a_busy_database_until_it_frees(locked_db: tuple[Path, s
     assert storage.get_attributes(envelope(USER_A)) == {"v": 2}
 
 
-def test_adapter_gives_up_on_a_busy_database_with_storage_error(locked_db: tuple[Path, sqlite3.Connection]) -> None:
+def test_adapter_gives_up_on_a_busy_database_with_storage_error(
+    locked_db: tuple[Path, sqlite3.Connection],
+) -> None:
     path, _ = locked_db
     storage = _adapter_without_sqlites_own_wait(path, budget=0.4)
     started = time.monotonic()

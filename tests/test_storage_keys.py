@@ -50,8 +50,14 @@ def test_the_configured_salt_keys_the_rows(tmp_path: Path) -> None:
 
 
 def test_privacy_settings_come_from_config_and_salts_stay_out_of_repr() -> None:
-    config = Config.from_mapping({"STORAGE_KEY_SALT": "s3cret-key", "LOG_HASH_SALT": "s3cret-log", "RETENTION_DAYS": "30"})
-    assert (config.storage_key_salt, config.log_hash_salt, config.retention_days) == ("s3cret-key", "s3cret-log", 30)
+    config = Config.from_mapping(
+        {"STORAGE_KEY_SALT": "s3cret-key", "LOG_HASH_SALT": "s3cret-log", "RETENTION_DAYS": "30"}
+    )
+    assert (config.storage_key_salt, config.log_hash_salt, config.retention_days) == (
+        "s3cret-key",
+        "s3cret-log",
+        30,
+    )
     assert "s3cret" not in repr(config)
     assert Config.from_mapping({}).retention_days == 180
     for bad in ("0", "-5", "a month"):
@@ -76,7 +82,8 @@ def _plant_release_1_row(storage: Any, tmp_db: Path | None, updated_at: float) -
 
         attributes = json.loads(RELEASE_1_DOC, parse_float=Decimal)
         storage.dynamodb.Table(storage.table_name).put_item(
-            Item={"id": USER_A, "attributes": attributes, "updated_at": int(updated_at)})
+            Item={"id": USER_A, "attributes": attributes, "updated_at": int(updated_at)}
+        )
 
 
 def _keys(storage: Any) -> list[str]:
@@ -107,10 +114,14 @@ def test_a_release_1_row_is_found_and_moved_under_the_new_key(persistent: Factor
 def test_a_save_without_a_read_merges_the_release_1_row_and_removes_it(persistent: Factory) -> None:
     storage = persistent(FakeClock())
     _plant_release_1_row(storage, None, T0 - DAY)
-    storage.save_attributes(envelope(USER_A), {"completed": ["2025-06-14T07:30:00Z"], "settings": {"pace": "faster"}})
+    storage.save_attributes(
+        envelope(USER_A), {"completed": ["2025-06-14T07:30:00Z"], "settings": {"pace": "faster"}}
+    )
     assert _keys(storage) == [storage.key_for(USER_A)]
     assert storage.get_attributes(envelope(USER_A)) == {
-        "completed": ["2025-06-01T08:00:00Z", "2025-06-14T07:30:00Z"], "settings": {"pace": "faster"}}
+        "completed": ["2025-06-01T08:00:00Z", "2025-06-14T07:30:00Z"],
+        "settings": {"pace": "faster"},
+    }
 
 
 def test_delete_removes_a_release_1_row_too(persistent: Factory) -> None:
@@ -125,11 +136,17 @@ def test_delete_removes_a_release_1_row_too(persistent: Factory) -> None:
 BAD_IDS = [5, "x" * 50_000, "x" * 513, "", "zoë", "line\nbreak", "tab\there", "nul\x00", b"amzn1.bytes"]
 
 
-@pytest.mark.parametrize("bad", BAD_IDS, ids=lambda v: f"{type(v).__name__}-{len(v) if hasattr(v, '__len__') else v}")
-def test_unacceptable_user_ids_raise_and_never_become_a_row(storage: AbstractPersistenceAdapter, bad: Any) -> None:
-    for attempt in (lambda: storage.save_attributes(envelope(bad), {"v": 1}),
-                    lambda: storage.get_attributes(envelope(bad)),
-                    lambda: storage.delete_attributes(envelope(bad))):
+@pytest.mark.parametrize(
+    "bad", BAD_IDS, ids=lambda v: f"{type(v).__name__}-{len(v) if hasattr(v, '__len__') else v}"
+)
+def test_unacceptable_user_ids_raise_and_never_become_a_row(
+    storage: AbstractPersistenceAdapter, bad: Any
+) -> None:
+    for attempt in (
+        lambda: storage.save_attributes(envelope(bad), {"v": 1}),
+        lambda: storage.get_attributes(envelope(bad)),
+        lambda: storage.delete_attributes(envelope(bad)),
+    ):
         with pytest.raises(StorageError):
             attempt()
     assert storage.count_users() == 0
@@ -147,11 +164,17 @@ def test_dynamodb_unreachable_is_a_storage_error(monkeypatch: pytest.MonkeyPatch
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)
     # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    config = Config(storage_backend="dynamodb", dynamodb_table="t", dynamodb_region=REGION,
-                    dynamodb_endpoint_url="http://127.0.0.1:9")
+    config = Config(
+        storage_backend="dynamodb",
+        dynamodb_table="t",
+        dynamodb_region=REGION,
+        dynamodb_endpoint_url="http://127.0.0.1:9",
+    )
     storage = build_persistence(config)
-    for attempt in (lambda: storage.get_attributes(envelope(USER_A)),
-                    lambda: storage.save_attributes(envelope(USER_A), {"v": 1}),
-                    lambda: storage.delete_attributes(envelope(USER_A))):
+    for attempt in (
+        lambda: storage.get_attributes(envelope(USER_A)),
+        lambda: storage.save_attributes(envelope(USER_A), {"v": 1}),
+        lambda: storage.delete_attributes(envelope(USER_A)),
+    ):
         with pytest.raises(StorageError, match="EndpointConnectionError"):
             attempt()

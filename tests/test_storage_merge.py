@@ -37,23 +37,32 @@ def stamp(when: datetime) -> str:
 
 def test_completed_lists_are_unioned_sorted_and_deduplicated() -> None:
     stored = {"completed": ["2025-06-03T10:00:00Z", "2025-06-01T09:00:00Z"], "settings": "old", "gone": 1}
-    written = {"completed": ["2025-06-02T09:00:00Z", "2025-06-03T10:00:00Z", "2025-06-02T09:00:00Z"], "settings": "new"}
+    written = {
+        "completed": ["2025-06-02T09:00:00Z", "2025-06-03T10:00:00Z", "2025-06-02T09:00:00Z"],
+        "settings": "new",
+    }
     assert merge_documents(stored, written, keep_since=CUTOFF) == {
         "completed": ["2025-06-01T09:00:00Z", "2025-06-02T09:00:00Z", "2025-06-03T10:00:00Z"],
         "settings": "new",  # everything else: the last writer's, including keys it dropped
     }
-    assert merge_documents(None, written) == {"completed": ["2025-06-02T09:00:00Z", "2025-06-03T10:00:00Z"],
-                                              "settings": "new"}
+    assert merge_documents(None, written) == {
+        "completed": ["2025-06-02T09:00:00Z", "2025-06-03T10:00:00Z"],
+        "settings": "new",
+    }
 
 
 def test_stored_entries_past_retention_or_malformed_are_not_brought_back() -> None:
     stored = {"completed": ["2024-03-01T09:00:00Z", "not a date", "2025-06-01T09:00:00Z"]}
     written = {"completed": ["2024-02-01T09:00:00Z"]}  # the writer's own old entry is its call
     assert merge_documents(stored, written, keep_since=CUTOFF)["completed"] == [
-        "2024-02-01T09:00:00Z", "2025-06-01T09:00:00Z"]
+        "2024-02-01T09:00:00Z",
+        "2025-06-01T09:00:00Z",
+    ]
 
 
-@pytest.mark.parametrize("written", [{"v": 2}, {"completed": None}, {"completed": [1, 2]}, {"completed": "x"}])
+@pytest.mark.parametrize(
+    "written", [{"v": 2}, {"completed": None}, {"completed": [1, 2]}, {"completed": "x"}]
+)
 def test_a_writer_without_a_list_of_strings_wins_as_is(written: dict[str, Any]) -> None:
     assert merge_documents({"completed": ["2025-06-01T09:00:00Z"]}, written) == written
 
@@ -84,7 +93,10 @@ def test_retention_uses_the_adapters_clock(make_storage: Factory) -> None:
     storage = make_storage(FakeClock(T0))  # T0 is mid-June 2025; retention 180 days
     storage.save_attributes(envelope(USER_A), {"completed": ["2024-06-01T09:00:00Z", "2025-06-01T09:00:00Z"]})
     storage.save_attributes(envelope(USER_A), {"completed": ["2025-06-14T09:00:00Z"]})
-    assert storage.get_attributes(envelope(USER_A))["completed"] == ["2025-06-01T09:00:00Z", "2025-06-14T09:00:00Z"]
+    assert storage.get_attributes(envelope(USER_A))["completed"] == [
+        "2025-06-01T09:00:00Z",
+        "2025-06-14T09:00:00Z",
+    ]
 
 
 # -- real concurrency ------------------------------------------------------------------
@@ -99,7 +111,9 @@ def own_stamps(worker: int, start: datetime) -> list[str]:
     return [stamp(start + timedelta(minutes=round_, seconds=worker)) for round_ in range(ROUNDS)]
 
 
-def one_turn_per_round(storage: AbstractPersistenceAdapter, worker: int, start: datetime, barrier: Any) -> None:
+def one_turn_per_round(
+    storage: AbstractPersistenceAdapter, worker: int, start: datetime, barrier: Any
+) -> None:
     """Each round both workers read, wait for each other, then both save: every round
     is a genuine lost-update race for a plain overwrite."""
     for round_, when in enumerate(own_stamps(worker, start)):
@@ -147,7 +161,9 @@ def test_two_processes_completing_at_once_on_sqlite_keep_both(tmp_path: Path) ->
 
 def test_two_threads_completing_at_once_on_dynamodb_keep_both(make_dynamo: Factory) -> None:
     start = recent()
-    adapters = [make_dynamo(FakeClock(start.timestamp() + DAY)) for _ in range(2)]  # boto3 resources are per thread
+    adapters = [
+        make_dynamo(FakeClock(start.timestamp() + DAY)) for _ in range(2)
+    ]  # boto3 resources are per thread
     barrier, errors = threading.Barrier(2, timeout=30), []
 
     def work(worker: int) -> None:

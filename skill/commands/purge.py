@@ -31,8 +31,12 @@ def _positive_days(raw: str) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("purge", help="delete stored progress of users idle for N days")
-    parser.add_argument("--days", type=_positive_days, default=None,
-                        help="idle for at least this many days (default: RETENTION_DAYS)")
+    parser.add_argument(
+        "--days",
+        type=_positive_days,
+        default=None,
+        help="idle for at least this many days (default: RETENTION_DAYS)",
+    )
     parser.set_defaults(func=run)
 
 

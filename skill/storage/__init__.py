@@ -15,7 +15,15 @@ from skill.storage.base import StorageAdapter, StorageError, check_user_id, user
 from skill.storage.memory import MemoryAdapter
 from skill.storage.sqlite import SQLiteAdapter
 
-__all__ = ["MemoryAdapter", "SQLiteAdapter", "StorageAdapter", "StorageError", "build_persistence", "check_user_id", "user_id_of"]
+__all__ = [
+    "MemoryAdapter",
+    "SQLiteAdapter",
+    "StorageAdapter",
+    "StorageError",
+    "build_persistence",
+    "check_user_id",
+    "user_id_of",
+]
 
 
 def build_persistence(config: Config) -> StorageAdapter:

@@ -17,7 +17,7 @@ _import_lock = threading.Lock()
 # far past Alexa's ~8 s answer deadline. These bound one save (read + conditional write,
 # each with at most one retry) to a few seconds even when DynamoDB does not answer.
 CONNECT_TIMEOUT_S = 1.0
-READ_TIMEOUT_S = 2.0
+READ_TIMEOUT_S = 3.0
 MAX_ATTEMPTS = 2  # botocore's count includes the first try
 
 
@@ -48,7 +48,12 @@ def _import_adapter_module(region: str) -> ModuleType:
                 os.environ["AWS_DEFAULT_REGION"] = previous
 
 
-def build_dynamodb_adapter(config: Config, *, clock: Callable[[], float] | None = None) -> StorageAdapter:
+def build_dynamodb_adapter(
+    config: Config,
+    *,
+    clock: Callable[[], float] | None = None,
+    read_timeout: float = READ_TIMEOUT_S,
+) -> StorageAdapter:
     """The official DynamoDbAdapter (via our JsonDynamoDbAdapter) for `config`."""
     if not config.dynamodb_region:
         raise ConfigError("STORAGE_BACKEND=dynamodb needs AWS_REGION (or AWS_DEFAULT_REGION)")
@@ -58,11 +63,14 @@ def build_dynamodb_adapter(config: Config, *, clock: Callable[[], float] | None 
     module = _import_adapter_module(config.dynamodb_region)
     limits = BotoConfig(
         connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
+        read_timeout=read_timeout,
         retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
     )
     resource = boto3.resource(
-        "dynamodb", region_name=config.dynamodb_region, endpoint_url=config.dynamodb_endpoint_url, config=limits
+        "dynamodb",
+        region_name=config.dynamodb_region,
+        endpoint_url=config.dynamodb_endpoint_url,
+        config=limits,
     )
     adapter: StorageAdapter = module.JsonDynamoDbAdapter(
         table_name=config.dynamodb_table,

@@ -120,8 +120,12 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
                 if current is None:
                     current, moved_from = self._legacy_item(user_id)
                 stored = None if current is None else _from_dynamo(current.get(self.attribute_name))
-                keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, UTC)
-                merged = merge_documents(stored if isinstance(stored, dict) else None, attributes, keep_since=keep_since)
+                keep_since = datetime.fromtimestamp(
+                    self._clock() - self.retention_days * SECONDS_PER_DAY, UTC
+                )
+                merged = merge_documents(
+                    stored if isinstance(stored, dict) else None, attributes, keep_since=keep_since
+                )
                 expected = None if moved_from is not None else current
                 item = {
                     self.partition_key_name: key,
@@ -160,7 +164,9 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
             for key in scan_keys(table, self.partition_key_name, Attr(UPDATED_AT).lt(cutoff)):
                 try:
                     # Conditional: she may have come back between the scan and now.
-                    table.delete_item(Key={self.partition_key_name: key}, ConditionExpression=Attr(UPDATED_AT).lt(cutoff))
+                    table.delete_item(
+                        Key={self.partition_key_name: key}, ConditionExpression=Attr(UPDATED_AT).lt(cutoff)
+                    )
                 except ClientError as exc:
                     if not _is_conflict(exc):
                         raise

@@ -51,8 +51,9 @@ class MemoryAdapter(StorageAdapter):
         keep_since = datetime.fromtimestamp(now - self.retention_days * SECONDS_PER_DAY, UTC)
         with self._lock:
             stored = self._documents.get(key)
-            merged = merge_documents(None if stored is None else decode_document(stored[0]), attributes,
-                                     keep_since=keep_since)
+            merged = merge_documents(
+                None if stored is None else decode_document(stored[0]), attributes, keep_since=keep_since
+            )
             self._documents[key] = (encode_document(merged), now)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:

@@ -218,6 +218,8 @@ class SQLiteAdapter(StorageAdapter):
     def _run(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run `operation` on this thread's connection; every failure as StorageError."""
         try:
-            return run_with_retry(lambda: operation(self._connection()), budget=self.busy_timeout, where=self.path)
+            return run_with_retry(
+                lambda: operation(self._connection()), budget=self.busy_timeout, where=self.path
+            )
         except sqlite_schema.SchemaTooNew as exc:
             raise StorageError(str(exc)) from exc
