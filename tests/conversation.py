@@ -9,6 +9,7 @@ Every response passes the platform checks (tests.ssml_checks) before a test sees
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -86,6 +87,34 @@ def check_response(said: Said, request_type: str) -> None:
     if not said.ends_session:
         assert said.reprompt, f"session left open without a reprompt: {said.speech}"
         assert_alexa_ssml(response["reprompt"]["outputSpeech"]["ssml"], reprompt=True)
+        assert_ends_on_question(said)
+
+
+_PAUSE = re.compile(r"\[[\d.]+ s\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Words too common to tell one question from another.
+_FILLER = frozenset("the you your and with for from now would like say yes not are that this".split())
+
+
+def last_sentence(text: str) -> str:
+    sentences = [s for s in _SENTENCE_END.split(_PAUSE.sub(" ", text).strip()) if s]
+    return sentences[-1] if sentences else ""
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z'-]+", text.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+def assert_ends_on_question(said: Said) -> None:
+    """A reply that keeps the session open ends on its one question, so she knows it is her
+    turn, and the reprompt asks that same question when she says nothing: it shares at least a
+    third of the question's words (it may say it more fully, and add how to answer)."""
+    question = last_sentence(said.speech)
+    assert question.endswith("?"), f"open session, but the reply does not end on a question: {said.speech[-300:]}"
+    asked = _words(question)
+    shared = asked & _words(said.reprompt)
+    assert len(shared) * 3 >= len(asked), (
+        f"the reprompt does not ask the same question: {question!r} / reprompt {said.reprompt!r}")
 
 
 class Conversation:
