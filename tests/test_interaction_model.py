@@ -338,12 +338,7 @@ def _handled() -> frozenset[str]:
     return HANDLED_INTENTS
 
 
-@pytest.mark.parametrize("intent", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        strict=False, reason="DescribeExerciseIntent's handler is being added with the conversation rewrite"))
-    if name == "DescribeExerciseIntent" else name
-    for name in INTENTS
-])
+@pytest.mark.parametrize("intent", INTENTS)
 def test_every_intent_in_the_model_has_a_handler(intent: str) -> None:
     assert intent in _handled()
 

@@ -5,7 +5,9 @@ gentler version; unclear ("ouch", "cramp") -> stop and ask "is that pain?"; pain
 that stretch, never stretch into pain, offer to skip on; dizzy -> stop, sit or lie on your
 side, contact the provider (NHS, ACOG); warning signs (ACOG 804, SOGC/CSEP, RCOG) -> stop
 now, contact the provider, emergency number if severe. A symptom word we could not grade
-is treated as a warning sign. Every reply that stops says the skill cannot call anyone.
+(no slot, or words the SYMPTOM type does not know: "something's wrong") stops everything
+like a warning sign, with words that fit any symptom. Every stopping reply says the skill
+cannot call anyone.
 What she said is never stored or logged; the profile keeps only that a stop happened, so
 the next session checks in before moving her body.
 """
@@ -25,7 +27,7 @@ from skill.core.routine import Mode
 
 
 def symptom(ctx: Context, event: Event) -> Outcome:
-    tier = event.arg if event.arg in _TIERS else "warning"
+    tier = event.arg if event.arg in _TIERS else "unknown"
     return _TIERS[tier](ctx)
 
 
@@ -75,6 +77,7 @@ _TIERS = {
     "pain": _pain,
     "dizzy": _stop_everything("symptom_dizzy"),
     "warning": _stop_everything("symptom_warning"),
+    "unknown": _stop_everything("symptom_unknown"),
 }
 
 
