@@ -21,14 +21,12 @@ WAIT_S = 60.0
 def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = ()) -> Outcome:
     """Speak state.current in state.mode (ROUTINE or SINGLE), ending on that mode's question."""
     assert state.current is not None and state.mode in rt.STRETCHING
-    profile = ctx.profile
-    if profile.check_in:
+    if ctx.profile.check_in:
         return _check_in_first(ctx, state, lead)
     exercise = ctx.content.exercise(state.current)
-    parts: list[Part] = list(lead)
-    if not profile.disclaimer_heard:
-        parts.append(ctx.say("first_use"))
-        profile = replace(profile, disclaimer_heard=True)
+    ctx, note = first_use_note(ctx)
+    profile = ctx.profile
+    parts: list[Part] = [*lead, *note]
     if state.mode is Mode.ROUTINE:
         parts.append(ctx.say("stretch_intro", number=state.index + 1, total=state.total, name=exercise.name))
     else:
@@ -45,6 +43,13 @@ def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = ()) -> O
         # Saved at every stretch, so a session that times out mid-hold still keeps her place.
         profile = prof.save_position(profile, position_of(ctx, state))
     return Outcome(state, profile, Reply(tuple(parts), reprompt))
+
+
+def first_use_note(ctx: Context) -> tuple[Context, tuple[str, ...]]:
+    """A new user hears the one-sentence note once, before her first stretch or answer."""
+    if ctx.profile.disclaimer_heard:
+        return ctx, ()
+    return replace(ctx, profile=replace(ctx.profile, disclaimer_heard=True)), (ctx.say("first_use"),)
 
 
 def _check_in_first(ctx: Context, state: RoutineState, lead: tuple[str, ...]) -> Outcome:

@@ -8,7 +8,7 @@ from skill.core import profile as prof
 from skill.core import routine as rt
 from skill.core.coach.questions import question
 from skill.core.coach.reply import Context, Effect, Outcome, Reply, minutes_phrase, spoken_list
-from skill.core.coach.stretches import count_phrase, guide, position_of
+from skill.core.coach.stretches import count_phrase, first_use_note, guide, position_of
 from skill.core.events import Event
 from skill.core.pacing import DOSES, PACES, Settings, routine_seconds
 from skill.core.profile import Profile
@@ -25,7 +25,8 @@ def answer(ctx: Context, event: Event) -> Outcome:
     """Questions answered from content; then the question of where she is."""
     topic = event.arg or "help"
     state = replace(rt.unwind(ctx.state), topic=topic)
-    return ask(replace(ctx, state=state), state, *_answer_lines(ctx, state, topic))
+    ctx, note = first_use_note(replace(ctx, state=state))
+    return ask(ctx, state, *note, *_answer_lines(ctx, state, topic))
 
 
 def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, ...]:
@@ -61,7 +62,8 @@ def describe(ctx: Context, event: Event) -> Outcome:
     if event.arg is None:
         return which_one(ctx, event)
     state = rt.overlay(rt.unwind(ctx.state), Mode.DESCRIBED, about=event.arg)
-    return ask(ctx, state, *ctx.content.exercise(event.arg).about)
+    ctx, note = first_use_note(ctx)
+    return ask(ctx, state, *note, *ctx.content.exercise(event.arg).about)
 
 
 def which_one(ctx: Context, event: Event) -> Outcome:
