@@ -154,6 +154,6 @@ def test_adapter_gives_up_on_a_busy_database_with_storage_error(
     started = time.monotonic()
     with pytest.raises(StorageError) as failure:
         storage.save_attributes(envelope(USER_A), {"v": 2})
-    assert 0.2 < time.monotonic() - started < 2.0
+    assert 0.2 < time.monotonic() - started < 5.0  # generous: CI machines are busy
     assert failure.value.sqlite_errorcode == sqlite3.SQLITE_BUSY
     assert storage.get_attributes(envelope(USER_A)) == {"v": 1}  # nothing half-written
