@@ -195,3 +195,17 @@ def test_response_is_alexa_json(client) -> None:
     assert raw.mimetype == "application/json"
     body = raw.get_json()
     assert body["version"] == "1.0" and body["response"]["outputSpeech"]["type"] == "SSML"
+
+
+def test_the_request_timestamp_is_parsed_without_dateutil(monkeypatch) -> None:
+    import dateutil.parser
+
+    app = create_app(OFF, persistence=MemoryAdapter())
+    seen: list[object] = []
+    skill = app.extensions["stretch_skill"]
+    real_invoke = skill.invoke
+    monkeypatch.setattr(skill, "invoke", lambda **kw: seen.append(kw["request_envelope"]) or real_invoke(**kw))
+    monkeypatch.setattr(dateutil.parser, "parse", lambda *a, **k: pytest.fail("dateutil parsed it"))
+    envelope = launch_request(timestamp="2026-12-02T13:00:05Z")
+    assert app.test_client().post("/alexa", data=json.dumps(envelope)).status_code == 200
+    assert seen[0].request.timestamp == datetime(2026, 12, 2, 13, 0, 5, tzinfo=timezone.utc)
