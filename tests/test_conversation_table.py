@@ -65,7 +65,7 @@ def _grid() -> list[tuple[str, str, str]]:
     header, body = rows[0][1:], rows[1:]
     assert sorted(header) == sorted(k.value for k in Kind), "the grid must have a column per event kind"
     assert sorted(r[0] for r in body) == sorted(m.value for m in Mode), "the grid must have a row per mode"
-    return [(row[0], event, cell) for row in body for event, cell in zip(header, row[1:])]
+    return [(row[0], event, cell) for row in body for event, cell in zip(header, row[1:], strict=True)]
 
 
 def setup_state(mode: Mode) -> RoutineState:

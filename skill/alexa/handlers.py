@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import get_intent_name, is_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import Response, SessionEndedRequest
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa import turn
@@ -33,7 +34,7 @@ class IntentEventHandler(AbstractRequestHandler):
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        name = get_intent_name(handler_input)
+        name = str(get_intent_name(handler_input))
         translate = INTENT_EVENTS.get(name)
         content = turn.turn_of(handler_input).content
         if translate is None:
@@ -70,11 +71,13 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        reason = getattr(request.reason, "value", None) if request.reason else None
-        if request.error is not None:
+        assert isinstance(request, SessionEndedRequest)
+        reason = request.reason.value if request.reason else None
+        error = request.error
+        if error is not None:
             log.error("session ended with error %s: %s (user %s)",
-                      clean(getattr(request.error.object_type, "value", request.error.object_type)),
-                      clean(request.error.message, 200), turn.user_of(handler_input))
+                      clean(getattr(error.object_type, "value", error.object_type)),
+                      clean(error.message, 200), turn.user_of(handler_input))
         else:
             log.info("session ended: %s (user %s)", clean(reason), turn.user_of(handler_input))
         return turn.respond(handler_input, coach.session_ended(turn.context(handler_input), reason))
@@ -99,7 +102,7 @@ class UnhandledRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log.info("ignored request type %s", clean(handler_input.request_envelope.request.object_type))
+        log.info("ignored request type %s", clean(getattr(handler_input.request_envelope.request, "object_type", None)))
         return handler_input.response_builder.response
 
 
@@ -134,7 +137,7 @@ REQUEST_HANDLERS = (
 HANDLED_INTENTS = frozenset(INTENT_EVENTS)
 
 
-def build_skill(persistence: object, *, skill_id: str | None = None, content: Content | None = None,
+def build_skill(persistence: AbstractPersistenceAdapter, *, skill_id: str | None = None, content: Content | None = None,
                 api_client: ApiClient | None = None) -> CustomSkill:
     """The skill: handlers in order, the catch-all, and the profile interceptors.
     `content` is loaded once by the caller (create_app); `api_client` reaches Alexa's APIs
@@ -142,7 +145,7 @@ def build_skill(persistence: object, *, skill_id: str | None = None, content: Co
     content = content or default()
     api_client = api_client or AlexaApiClient()
     builder = CustomSkillBuilder(persistence_adapter=persistence, api_client=api_client)
-    builder.skill_id = skill_id
+    builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler())
     builder.add_exception_handler(CatchAllExceptionHandler())

@@ -120,7 +120,7 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
     raw_settings = doc.get("settings")
     if isinstance(raw_settings, Mapping):
         try:
-            settings = Settings(pace=raw_settings.get("pace"), dose=raw_settings.get("dose"))
+            settings = Settings(pace=str(raw_settings.get("pace")), dose=str(raw_settings.get("dose")))
         except ValueError:
             problems.append("stored settings dropped")
 

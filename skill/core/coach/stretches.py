@@ -28,7 +28,8 @@ def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = ()) -> O
     profile = ctx.profile
     parts: list[Part] = [*lead, *note]
     if state.mode is Mode.ROUTINE:
-        parts.append(ctx.say("stretch_intro", number=state.index + 1, total=state.total, name=exercise.name))
+        number = state.order.index(exercise.id) + 1
+        parts.append(ctx.say("stretch_intro", number=number, total=state.total, name=exercise.name))
     else:
         parts.append(ctx.say("single_intro", name=exercise.name))
     if not state.tipped:
@@ -84,6 +85,7 @@ def finish(ctx: Context, state: RoutineState) -> Outcome:
     minutes = minutes_phrase(state.spent_s)
     profile = prof.save_position(ctx.profile, None)
     done = len(set(state.done))
+    parts: tuple[str, ...]
     if rt.finished_all(state):
         profile = prof.record_completion(profile, ctx.now)
         parts = (ctx.say("routine_done", minutes=minutes), count_phrase(ctx, profile))
