@@ -125,6 +125,9 @@ def create_app(
             "(signatures are still checked). Set it to your skill's id."
         )
 
+    from skill.storage import privacy
+
+    privacy.configure(cfg.log_hash_salt)  # log refs keyed by the operator's secret, whatever the storage
     if persistence is None:
         from skill.storage import build_persistence
 
