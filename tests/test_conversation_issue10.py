@@ -192,6 +192,14 @@ def test_2_one_shot_then_the_rest_counts_only_what_was_done(talk: Conversation, 
     assert stored(storage)["completed"] == []
 
 
+@pytest.mark.xfail(strict=True, reason="SINGLE: skip -> rest_of_routine marks the skipped one-shot stretch as done")
+def test_2_a_skipped_one_shot_stretch_is_not_counted_as_done(talk: Conversation) -> None:
+    talk.intent("ExerciseIntent", exercise="child's pose")
+    said = talk.intent("SkipIntent").says("Stretch 5 of 5: chest opener")
+    assert said.state["done"] == []
+    talk.intent("AMAZON.NextIntent").says("You did one of the five")
+
+
 def test_2_doing_all_five_is_counted(talk: Conversation, storage) -> None:
     routine_at(talk, 0)
     for _ in range(4):
@@ -378,6 +386,19 @@ def test_7_a_one_shot_after_a_symptom_stop_also_asks_first(talk: Conversation, o
     said = talk.intent(one_shot, **slots).says("something didn't feel right")
     assert said.speech.endswith(asks)
     no_timeline(said)
+
+
+@pytest.mark.xfail(strict=True, reason="guide()'s check-in for a routine always asks 'ready to start with "
+                                       "cat-cow?' and then starts from the top, dropping her saved place")
+def test_7_a_one_shot_next_after_a_pain_stop_checks_in_and_keeps_her_place(talk: Conversation, storage) -> None:
+    routine_at(talk, 1)
+    talk.intent("SymptomIntent", symptom="it hurts")
+    talk.intent("AMAZON.NoIntent")  # stop for today: saved at wall angels, check in next time
+    assert stored(storage)["position"]["current"] == "wall_angels"
+    said = talk.intent("AMAZON.NextIntent").says("something didn't feel right")  # "Alexa, tell ... next"
+    no_timeline(said)
+    said.does_not_say("cat-cow")
+    talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: wall angels")
 
 
 @pytest.mark.xfail(strict=True, reason="pain on the routine's last stretch keeps the place saved at that stretch; "
