@@ -22,46 +22,69 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: E402
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID  # noqa: E402
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000bench"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-bench.pem"
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bench"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return x509.Name(
+        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bench"), x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+    )
 
 
 def _usage(ca: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(digital_signature=True, content_commitment=False,
-                         key_encipherment=not ca, data_encipherment=False, key_agreement=False,
-                         key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
+    return x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=not ca,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
 
 
-def _cert(subject: str, key, issuer: x509.Name, issuer_key, *, ca: bool, path_len: int | None = None,
-          san: str | None = None) -> x509.Certificate:
+def _cert(
+    subject: str,
+    key,
+    issuer: x509.Name,
+    issuer_key,
+    *,
+    ca: bool,
+    path_len: int | None = None,
+    san: str | None = None,
+) -> x509.Certificate:
     builder = (
-        x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=30))
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=1))
+        .not_valid_after(NOW + timedelta(days=30))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
         .add_extension(_usage(ca), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
     if issuer_key is not key:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
         builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
     if san:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())
@@ -73,8 +96,7 @@ def throwaway_ca() -> tuple[x509.Certificate, bytes, rsa.RSAPrivateKey]:
     leaf_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     root = _cert("Bench Root", root_key, _name("Bench Root"), root_key, ca=True)
     mid = _cert("Bench Intermediate", mid_key, root.subject, root_key, ca=True, path_len=0)
-    leaf = _cert("echo-api.amazon.com", leaf_key, mid.subject, mid_key, ca=False,
-                 san="echo-api.amazon.com")
+    leaf = _cert("echo-api.amazon.com", leaf_key, mid.subject, mid_key, ca=False, san="echo-api.amazon.com")
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, mid))
     return root, pem, leaf_key
 
@@ -82,21 +104,39 @@ def throwaway_ca() -> tuple[x509.Certificate, bytes, rsa.RSAPrivateKey]:
 def launch_body(i: int) -> bytes:
     user = f"amzn1.ask.account.BENCHUSER{i:08d}"
     app = {"applicationId": SKILL_ID}
-    return json.dumps({
-        "version": "1.0",
-        "session": {"new": True, "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-                    "application": app, "attributes": {}, "user": {"userId": user}},
-        "context": {"System": {"application": app, "user": {"userId": user},
-                               "device": {"deviceId": "amzn1.ask.device.BENCH", "supportedInterfaces": {}},
-                               "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "bench"}},
-        "request": {"type": "LaunchRequest", "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-                    "timestamp": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"), "locale": "en-US"},
-    }).encode()
+    return json.dumps(
+        {
+            "version": "1.0",
+            "session": {
+                "new": True,
+                "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+                "application": app,
+                "attributes": {},
+                "user": {"userId": user},
+            },
+            "context": {
+                "System": {
+                    "application": app,
+                    "user": {"userId": user},
+                    "device": {"deviceId": "amzn1.ask.device.BENCH", "supportedInterfaces": {}},
+                    "apiEndpoint": "https://api.amazonalexa.com",
+                    "apiAccessToken": "bench",
+                }
+            },
+            "request": {
+                "type": "LaunchRequest",
+                "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+                "timestamp": NOW.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "locale": "en-US",
+            },
+        }
+    ).encode()
 
 
 def signed(bodies: list[bytes], key: rsa.RSAPrivateKey) -> list[tuple[dict[str, str], bytes]]:
     def sign(body: bytes) -> str:
         return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
+
     return [({"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(b)}, b) for b in bodies]
 
 
@@ -113,11 +153,12 @@ def main() -> None:
     started = time.perf_counter()
     from skill import create_app
     from skill.web.verification import RequestVerifier
+
     imported = time.perf_counter()
-    verifier = RequestVerifier([SKILL_ID], trust_roots=[root], fetch_chain=lambda url: pem,
-                               clock=lambda: NOW)
-    app = create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory",
-                      "LOG_LEVEL": "WARNING"}, verifier=verifier)
+    verifier = RequestVerifier([SKILL_ID], trust_roots=[root], fetch_chain=lambda url: pem, clock=lambda: NOW)
+    app = create_app(
+        {"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", "LOG_LEVEL": "WARNING"}, verifier=verifier
+    )
     created = time.perf_counter()
     client = app.test_client()
 
@@ -128,20 +169,24 @@ def main() -> None:
 
     post(*posts[0])  # fills the chain cache; not measured
     samples = []
-    for headers, body in posts[1:args.n + 1]:
+    for headers, body in posts[1 : args.n + 1]:
         t0 = time.perf_counter()
         post(headers, body)
         samples.append((time.perf_counter() - t0) * 1000)
     samples.sort()
     p99 = samples[min(len(samples) - 1, round(0.99 * len(samples)) - 1)]
 
-    print(f"import skill: {(imported - started) * 1000:.0f} ms; create_app: {(created - imported) * 1000:.0f} ms")
-    print(f"{args.n} signed LaunchRequests in-process: mean {statistics.fmean(samples):.3f} ms, "
-          f"p50 {statistics.median(samples):.3f} ms, p99 {p99:.3f} ms")
+    print(
+        f"import skill: {(imported - started) * 1000:.0f} ms; create_app: {(created - imported) * 1000:.0f} ms"
+    )
+    print(
+        f"{args.n} signed LaunchRequests in-process: mean {statistics.fmean(samples):.3f} ms, "
+        f"p50 {statistics.median(samples):.3f} ms, p99 {p99:.3f} ms"
+    )
 
     profile = cProfile.Profile()
     profile.enable()
-    for headers, body in posts[args.n + 1:]:
+    for headers, body in posts[args.n + 1 :]:
         post(headers, body)
     profile.disable()
     out = io.StringIO()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,18 +27,18 @@ __all__ = ["SKILL_ID", "AlexaTestCA", "make_verifier", "other_rsa_key", "CERT_UR
 ECHO_API = "echo-api.amazon.com"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 # Import time, to the second: certificates default to a window around it.
-IMPORTED_AT = datetime.now(timezone.utc).replace(microsecond=0)
+IMPORTED_AT = datetime.now(UTC).replace(microsecond=0)
 CA_LIFETIME = timedelta(days=3650)
 LeafKey = rsa.RSAPrivateKey
 SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ec_key(label: str) -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rsa_key(label: str) -> rsa.RSAPrivateKey:
     # 2048 bits: the smallest the CA/B policy accepts, and what Alexa's leaf uses.
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -49,11 +50,13 @@ def other_rsa_key() -> rsa.RSAPrivateKey:
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Amazon"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test Amazon"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _ski(key: SigningKey) -> x509.SubjectKeyIdentifier:
@@ -66,23 +69,31 @@ def _aki(issuer_key: SigningKey) -> x509.AuthorityKeyIdentifier:
 
 def _ca_usage() -> x509.KeyUsage:
     return x509.KeyUsage(
-        digital_signature=True, content_commitment=False, key_encipherment=False,
-        data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
-        encipher_only=False, decipher_only=False,
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _root(label: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     """A self-signed root; `label` picks the key, so two labels give look-alike roots."""
     key = _ec_key(f"root:{label}")
     name = _name("Test Amazon Root CA 1")  # same name for every label: a forger would copy it
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name).issuer_name(name)
+        .subject_name(name)
+        .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(IMPORTED_AT - CA_LIFETIME).not_valid_after(IMPORTED_AT + CA_LIFETIME)
+        .not_valid_before(IMPORTED_AT - CA_LIFETIME)
+        .not_valid_after(IMPORTED_AT + CA_LIFETIME)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .add_extension(_ca_usage(), critical=True)
         .add_extension(_ski(key), critical=False)
@@ -91,7 +102,7 @@ def _root(label: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     return cert, key
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _intermediate(
     label: str, not_after: datetime | None = None
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
@@ -99,7 +110,8 @@ def _intermediate(
     key = _ec_key(f"intermediate:{label}")
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name("Test Amazon RSA 2048 M01")).issuer_name(root.subject)
+        .subject_name(_name("Test Amazon RSA 2048 M01"))
+        .issuer_name(root.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(IMPORTED_AT - CA_LIFETIME)
@@ -115,8 +127,12 @@ def _intermediate(
 
 
 def _leaf(
-    issuer: x509.Certificate, issuer_key: SigningKey, key: LeafKey, dns_names: tuple[str, ...],
-    not_before: datetime, not_after: datetime,
+    issuer: x509.Certificate,
+    issuer_key: SigningKey,
+    key: LeafKey,
+    dns_names: tuple[str, ...],
+    not_before: datetime,
+    not_after: datetime,
 ) -> x509.Certificate:
     return (
         x509.CertificateBuilder()
@@ -124,17 +140,25 @@ def _leaf(
         .issuer_name(issuer.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before).not_valid_after(not_after)
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=True,
-            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-            encipher_only=False, decipher_only=False,
-        ), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
         )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False)
         .add_extension(_ski(key), critical=False)
         .add_extension(_aki(issuer_key), critical=False)
         .sign(issuer_key, hashes.SHA256())
@@ -167,19 +191,20 @@ class AlexaTestCA:
         self.key: LeafKey = _rsa_key("leaf")
         intermediate, intermediate_key = _intermediate(self.issuer_label, self.intermediate_not_after)
         self.intermediate = intermediate
-        self.leaf = _leaf(intermediate, intermediate_key, self.key, self.dns_names,
-                          self.not_before, self.not_after)
+        self.leaf = _leaf(
+            intermediate, intermediate_key, self.key, self.dns_names, self.not_before, self.not_after
+        )
         served = (self.leaf, intermediate) if self.include_intermediate else (self.leaf,)
         self.chain_pem: bytes = _pem(*served)
 
-    def variant(self, **changes: Any) -> "AlexaTestCA":
+    def variant(self, **changes: Any) -> AlexaTestCA:
         """A copy with some fields changed, e.g. variant(dns_names=("evil.example",))."""
         return replace(self, fetched=[], **changes)
 
-    def expired(self, at: datetime) -> "AlexaTestCA":
+    def expired(self, at: datetime) -> AlexaTestCA:
         return self.variant(not_before=at - timedelta(days=60), not_after=at - timedelta(seconds=1))
 
-    def not_yet_valid(self, at: datetime) -> "AlexaTestCA":
+    def not_yet_valid(self, at: datetime) -> AlexaTestCA:
         return self.variant(not_before=at + timedelta(seconds=1), not_after=at + timedelta(days=60))
 
     def fetch_chain(self, url: str) -> bytes:
@@ -187,8 +212,13 @@ class AlexaTestCA:
         self.fetched.append(url)
         return self.chain_pem
 
-    def signature(self, body: bytes, *, key: rsa.RSAPrivateKey | None = None,
-                  algorithm: hashes.HashAlgorithm | None = None) -> str:
+    def signature(
+        self,
+        body: bytes,
+        *,
+        key: rsa.RSAPrivateKey | None = None,
+        algorithm: hashes.HashAlgorithm | None = None,
+    ) -> str:
         raw = (key or self.key).sign(body, padding.PKCS1v15(), algorithm or hashes.SHA256())
         return base64.b64encode(raw).decode("ascii")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from ask_sdk_model import ResponseEnvelope
@@ -22,7 +22,12 @@ OFF = {"ALEXA_VERIFY_REQUESTS": "off", "STORAGE_BACKEND": "memory"}
 def test_health_reports_version_and_that_verification_is_off(client) -> None:
     raw = client.get("/healthz")
     assert raw.status_code == 200
-    assert raw.get_json() == {"status": "ok", "version": __version__, "verification": False, "storage": "memory"}
+    assert raw.get_json() == {
+        "status": "ok",
+        "version": __version__,
+        "verification": False,
+        "storage": "memory",
+    }
 
 
 def test_health_reports_verification_on_by_default(monkeypatch) -> None:
@@ -46,29 +51,47 @@ def test_no_skill_id_warns_that_any_skill_could_call(caplog) -> None:
     assert "any Alexa skill" not in caplog.text
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("get", "/", 404), ("get", "/alexa", 405), ("put", "/alexa", 405), ("post", "/healthz", 405),
-    ("get", "/admin", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/", 404),
+        ("get", "/alexa", 405),
+        ("put", "/alexa", 405),
+        ("post", "/healthz", 405),
+        ("get", "/admin", 404),
+    ],
+)
 def test_other_paths_and_methods_get_json_errors(client, method: str, path: str, status: int) -> None:
     raw = getattr(client, method)(path)
     assert raw.status_code == status
     assert raw.is_json and raw.get_json()["error"]
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b"not json", "request body is not valid JSON"),
-    (b"\xff\xfe\x00", "request body is not valid JSON"),
-    (b"", "request body is not valid JSON"),
-    (b"[1, 2]", "request body has no request object"),
-    (b'{"version": "1.0"}', "request body has no request object"),
-    (b'{"version": "1.0", "request": {"type": "NoSuchRequest"}, "context": {"System": {}}}',
-     "request envelope not understood"),
-    (b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}, "context": {"System": {}}}',
-     "request envelope not understood"),
-    (b'{"version": "1.0", "request": {"type": "LaunchRequest"}}', "request envelope has no context.System"),
-])
-def test_bad_bodies_get_400_with_a_reason_and_the_service_stays_up(client, caplog, body: bytes, reason: str) -> None:
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"not json", "request body is not valid JSON"),
+        (b"\xff\xfe\x00", "request body is not valid JSON"),
+        (b"", "request body is not valid JSON"),
+        (b"[1, 2]", "request body has no request object"),
+        (b'{"version": "1.0"}', "request body has no request object"),
+        (
+            b'{"version": "1.0", "request": {"type": "NoSuchRequest"}, "context": {"System": {}}}',
+            "request envelope not understood",
+        ),
+        (
+            b'{"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}, "context": {"System": {}}}',
+            "request envelope not understood",
+        ),
+        (
+            b'{"version": "1.0", "request": {"type": "LaunchRequest"}}',
+            "request envelope has no context.System",
+        ),
+    ],
+)
+def test_bad_bodies_get_400_with_a_reason_and_the_service_stays_up(
+    client, caplog, body: bytes, reason: str
+) -> None:
     raw = client.post("/alexa", data=body, content_type="application/json")
     assert raw.status_code == 400
     assert raw.get_json() == {"error": reason}
@@ -86,7 +109,7 @@ def one_skill_id() -> Flask:
 def test_hostile_body_gets_its_status_and_no_secret_reaches_the_log(one_skill_id, caplog, name) -> None:
     caplog.set_level(logging.DEBUG)
     case = CASES[name]
-    raw = one_skill_id.test_client().post("/alexa", data=case.build(datetime.now(timezone.utc)))
+    raw = one_skill_id.test_client().post("/alexa", data=case.build(datetime.now(UTC)))
     assert raw.status_code == case.status, raw.data[:300]
     if case.reason is None:
         assert raw.get_json()["response"]["outputSpeech"]["ssml"]
@@ -138,8 +161,9 @@ def test_the_skill_s_own_serializer_is_the_only_one(monkeypatch) -> None:
         return real(obj)
 
     monkeypatch.setattr(serializer, "serialize", serialize)
-    monkeypatch.setattr("ask_sdk_core.serialize.DefaultSerializer.__init__",
-                        lambda self: pytest.fail("a second serializer"))
+    monkeypatch.setattr(
+        "ask_sdk_core.serialize.DefaultSerializer.__init__", lambda self: pytest.fail("a second serializer")
+    )
     assert app.test_client().post("/alexa", data=json.dumps(launch_request())).status_code == 200
     assert len(envelopes) == 1
 
@@ -204,8 +228,26 @@ def test_the_request_timestamp_is_parsed_without_dateutil(monkeypatch) -> None:
     seen: list[object] = []
     skill = app.extensions["stretch_skill"]
     real_invoke = skill.invoke
-    monkeypatch.setattr(skill, "invoke", lambda **kw: seen.append(kw["request_envelope"]) or real_invoke(**kw))
+    monkeypatch.setattr(
+        skill, "invoke", lambda **kw: seen.append(kw["request_envelope"]) or real_invoke(**kw)
+    )
     monkeypatch.setattr(dateutil.parser, "parse", lambda *a, **k: pytest.fail("dateutil parsed it"))
     envelope = launch_request(timestamp="2026-12-02T13:00:05Z")
     assert app.test_client().post("/alexa", data=json.dumps(envelope)).status_code == 200
-    assert seen[0].request.timestamp == datetime(2026, 12, 2, 13, 0, 5, tzinfo=timezone.utc)
+    assert seen[0].request.timestamp == datetime(2026, 12, 2, 13, 0, 5, tzinfo=UTC)
+
+
+def test_a_reply_that_is_not_standard_json_is_a_json_500_not_nan_on_the_wire(caplog) -> None:
+    app = create_app(OFF, persistence=MemoryAdapter())
+    skill = app.extensions["stretch_skill"]
+    real_invoke = skill.invoke
+
+    def with_nan(**kwargs):
+        reply = real_invoke(**kwargs)
+        reply.session_attributes = {"spent_s": float("nan")}
+        return reply
+
+    skill.invoke = with_nan
+    raw = app.test_client().post("/alexa", data=json.dumps(launch_request()))
+    assert raw.status_code == 500 and raw.get_json() == {"error": "internal error"}
+    assert b"NaN" not in raw.data

@@ -8,20 +8,21 @@ concurrent first requests share one download.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.client
 import json
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterator
 
 import pytest
 
 from skill.web import download as download_module
-from skill.web.download import DownloadBusy, download_chain
+from skill.web.download import download_chain
 from skill.web.rules import (
     CHAIN_DOWNLOAD_DEADLINE_S,
     CHAIN_MAX_BYTES,
@@ -84,10 +85,16 @@ def test_failure_is_remembered_briefly_then_retried(ca) -> None:
     assert len(calls) == 2
 
 
-@pytest.mark.parametrize("served, reason", [
-    (lambda ca: ca.variant(issuer_label="forger").chain_pem, "certificate chain does not lead to a trusted root"),
-    (lambda ca: b"<html>Access Denied</html>", "certificate chain is not valid PEM"),
-])
+@pytest.mark.parametrize(
+    "served, reason",
+    [
+        (
+            lambda ca: ca.variant(issuer_label="forger").chain_pem,
+            "certificate chain does not lead to a trusted root",
+        ),
+        (lambda ca: b"<html>Access Denied</html>", "certificate chain is not valid PEM"),
+    ],
+)
 def test_a_chain_that_failed_validation_is_remembered_with_its_reason(ca, served, reason) -> None:
     pem = served(ca)
     calls: list[str] = []
@@ -149,7 +156,7 @@ def test_a_failed_shared_download_fails_every_waiter_and_frees_the_url(ca) -> No
     def one() -> None:
         try:
             verifier.verify(ca.sign(body), body)
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=one) for _ in range(4)]
@@ -211,15 +218,23 @@ def test_a_cached_chain_expires_with_the_earliest_not_after_on_its_path(ca) -> N
         if minutes < 5:
             verifier.verify(early.sign(body), body)
         else:
-            assert refusal(verifier, early.sign(body), body) == "certificate chain does not lead to a trusted root"
+            assert (
+                refusal(verifier, early.sign(body), body)
+                == "certificate chain does not lead to a trusted root"
+            )
     assert len(calls) == 2
 
 
 def test_busy_downloads_are_refused_at_once_and_not_remembered(ca, monkeypatch) -> None:
     monkeypatch.setattr(download_module, "_slots", threading.BoundedSemaphore(1))
     assert download_module._slots.acquire(blocking=False)  # the only slot is taken
-    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=functools.partial(
-        download_chain, connect=lambda timeout: pytest.fail("no slot, no connection")))
+    verifier = make_verifier(
+        ca,
+        clock=lambda: NOW,
+        fetch_chain=functools.partial(
+            download_chain, connect=lambda timeout: pytest.fail("no slot, no connection")
+        ),
+    )
     body = launch_body()
     assert refusal(verifier, ca.sign(body), body) == "certificate download busy"
     assert verifier.chains._unproven == {}
@@ -232,18 +247,18 @@ Behaviour = Callable[[BaseHTTPRequestHandler], None]
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[dict[str, Behaviour], list[str], Callable[[float], http.client.HTTPConnection]]]:
+def server() -> Iterator[
+    tuple[dict[str, Behaviour], list[str], Callable[[float], http.client.HTTPConnection]]
+]:
     """A loopback HTTP server: routes by path; `connect` is the transport download_chain uses."""
     routes: dict[str, Behaviour] = {}
     requests: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             requests.append(self.path)
-            try:
+            with contextlib.suppress(OSError):  # the client hung up at its deadline
                 routes.get(self.path, _status(404))(self)
-            except OSError:  # the client hung up at its deadline
-                pass
 
         def log_message(self, *args: object) -> None:
             pass
@@ -270,6 +285,7 @@ def _status(code: int, headers: dict[str, str] | None = None) -> Behaviour:
             handler.send_header(name, value)
         handler.send_header("Content-Length", "0")
         handler.end_headers()
+
     return send
 
 
@@ -280,11 +296,13 @@ def _body(data: bytes, *, declare_length: bool = True) -> Behaviour:
             handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+
     return send
 
 
 def _drip(*, in_headers: bool, every_s: float = 0.05, total: int = 400) -> Behaviour:
     """One byte every `every_s`: each read succeeds quickly, so only an overall deadline helps."""
+
     def send(handler: BaseHTTPRequestHandler) -> None:
         if in_headers:
             for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * total:
@@ -300,6 +318,7 @@ def _drip(*, in_headers: bool, every_s: float = 0.05, total: int = 400) -> Behav
             handler.wfile.write(b"x")
             handler.wfile.flush()
             time.sleep(every_s)
+
     return send
 
 
@@ -316,7 +335,9 @@ def test_download_returns_the_served_chain(ca, server) -> None:
 def test_a_verifier_on_the_real_download_accepts_a_genuine_request(ca, server) -> None:
     routes, _, connect = server
     routes[PATH] = _body(ca.chain_pem, declare_length=False)
-    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=functools.partial(download_chain, connect=connect))
+    verifier = make_verifier(
+        ca, clock=lambda: NOW, fetch_chain=functools.partial(download_chain, connect=connect)
+    )
     body = launch_body()
     verifier.verify(ca.sign(body), body)
 
@@ -341,11 +362,14 @@ def test_a_dripping_server_is_cut_off_at_one_overall_deadline(server, in_headers
     assert time.monotonic() - started < 0.8
 
 
+@pytest.mark.slow
 def test_the_default_deadline_is_at_most_two_seconds_and_holds(ca, server) -> None:
     assert CHAIN_DOWNLOAD_DEADLINE_S <= 2.0
     routes, requests, connect = server
     routes[PATH] = _drip(in_headers=False, every_s=0.1)
-    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=functools.partial(download_chain, connect=connect))
+    verifier = make_verifier(
+        ca, clock=lambda: NOW, fetch_chain=functools.partial(download_chain, connect=connect)
+    )
     body = launch_body()
     started = time.monotonic()
     assert refusal(verifier, ca.sign(body), body) == "could not download certificate chain"
@@ -378,30 +402,39 @@ def test_a_refused_connection_is_an_oserror() -> None:
         download_chain(CERT_URL, connect=lambda t: http.client.HTTPConnection("127.0.0.1", port, timeout=t))
 
 
-@pytest.mark.parametrize("url", [
-    "https://evil.example/echo.api/echo-api-cert.pem",
-    "http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
-    "https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem",
-    "https://s3.amazonaws.com/other/echo-api-cert.pem",
-    "https://s3.amazonaws.com/echo.api/../other.pem",
-    "https://S3.amazonaws.com/echo.api/echo-api-cert.pem",  # equivalent, but not the checked form
-    "https://s3.amazonaws.com@evil.example/echo.api/c.pem",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/echo.api/echo-api-cert.pem",
+        "http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com/other/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api/../other.pem",
+        "https://S3.amazonaws.com/echo.api/echo-api-cert.pem",  # equivalent, but not the checked form
+        "https://s3.amazonaws.com@evil.example/echo.api/c.pem",
+    ],
+)
 def test_the_download_itself_refuses_any_url_but_the_canonical_amazon_one(url) -> None:
     with pytest.raises((ValueError, VerificationError)):
         download_chain(url, connect=lambda timeout: pytest.fail("connected for a non-Amazon URL"))
 
 
-@pytest.mark.parametrize("url", [
-    "https://evil.example/echo.api/echo-api-cert.pem",
-    "https://127.0.0.1/echo.api/echo-api-cert.pem",
-    "https://s3.amazonaws.com.evil.example/echo.api/c.pem",
-    "https://s3.amazonaws.com@evil.example/echo.api/c.pem",
-    "https://evil.example#@s3.amazonaws.com/echo.api/c.pem",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/echo.api/echo-api-cert.pem",
+        "https://127.0.0.1/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com.evil.example/echo.api/c.pem",
+        "https://s3.amazonaws.com@evil.example/echo.api/c.pem",
+        "https://evil.example#@s3.amazonaws.com/echo.api/c.pem",
+    ],
+)
 def test_an_attackers_cert_url_never_causes_a_connection(ca, url) -> None:
-    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=functools.partial(
-        download_chain, connect=lambda timeout: pytest.fail("connected")))
+    verifier = make_verifier(
+        ca,
+        clock=lambda: NOW,
+        fetch_chain=functools.partial(download_chain, connect=lambda timeout: pytest.fail("connected")),
+    )
     forged = ca.variant(cert_url=url)
     body = launch_body()
     refusal(verifier, forged.sign(body), body)

@@ -34,22 +34,37 @@ GUARD_CASES = {
     "request not a dict": (_with(request=[]), (), "not an Alexa request envelope"),
     "64 levels": (_with(padding=_nested(63)), (), None),
     "65 levels": (_with(padding=_nested(64)), (), "request body is nested too deeply"),
-    "NaN (a Lambda runtime parses it)": (_with(padding=float("nan")), (), "request body has a number out of range"),
+    "NaN (a Lambda runtime parses it)": (
+        _with(padding=float("nan")),
+        (),
+        "request body has a number out of range",
+    ),
     "inf": (_with(padding=[float("inf")]), (), "request body has a number out of range"),
     "huge int": (_with(padding=10**400), (), "request body has a number out of range"),
     "a set": (_with(padding={1}), (), "request body has a value JSON cannot hold"),
     "lone surrogate key": (_with(padding={"\ud800": 1}), (), "request body has an invalid string"),
     "context {} and one id": (_with(context={}), (SKILL_ID,), "request envelope has no context.System"),
     "no System.application and one id": (
-        _with(context={"System": {"user": {"userId": USER_ID}}}), (SKILL_ID,),
-        "request envelope has no application id"),
+        _with(context={"System": {"user": {"userId": USER_ID}}}),
+        (SKILL_ID,),
+        "request envelope has no application id",
+    ),
     "no System.application and two ids": (
-        _with(context={"System": {"user": {"userId": USER_ID}}}), (SKILL_ID, "x"), None),
-    "user id too long": (launch_request(user_id="amzn1.ask.account." + "A" * 495), (),
-                         "request envelope has an invalid user id"),
+        _with(context={"System": {"user": {"userId": USER_ID}}}),
+        (SKILL_ID, "x"),
+        None,
+    ),
+    "user id too long": (
+        launch_request(user_id="amzn1.ask.account." + "A" * 495),
+        (),
+        "request envelope has an invalid user id",
+    ),
     "user id 512 long": (launch_request(user_id="amzn1.ask.account." + "A" * 494), (), None),
-    "user id empty tail": (launch_request(user_id="amzn1.ask.account."), (),
-                           "request envelope has an invalid user id"),
+    "user id empty tail": (
+        launch_request(user_id="amzn1.ask.account."),
+        (),
+        "request envelope has an invalid user id",
+    ),
     "user id None": (launch_request(user_id=None), (), "request envelope has an invalid user id"),
 }
 
@@ -87,20 +102,23 @@ def test_strict_json_keeps_ordinary_numbers() -> None:
     assert data == {"request": {}, "a": -(2**53), "b": 0.25, "c": 1e-300, "d": "\u00e9"}
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("AMAZON.NextIntent", "AMAZON.NextIntent"),
-    ("line\nINFO forged", "line\\nINFO forged"),
-    ("\x1b[31mred", "\\u001b[31mred"),
-    ('quote" and \\', 'quote\\" and \\\\'),
-    ("caf\u00e9", "caf\\u00e9"),
-    ("x" * 100, "x" * 64 + "..."),
-    (None, "None"),
-    (5, "5"),
-    (10**100, "<int>"),
-    (float("nan"), "nan"),
-    ({"userId": USER_ID}, "<dict>"),
-    ([1, 2], "<list>"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("AMAZON.NextIntent", "AMAZON.NextIntent"),
+        ("line\nINFO forged", "line\\nINFO forged"),
+        ("\x1b[31mred", "\\u001b[31mred"),
+        ('quote" and \\', 'quote\\" and \\\\'),
+        ("caf\u00e9", "caf\\u00e9"),
+        ("x" * 100, "x" * 64 + "..."),
+        (None, "None"),
+        (5, "5"),
+        (10**100, "<int>"),
+        (float("nan"), "nan"),
+        ({"userId": USER_ID}, "<dict>"),
+        ([1, 2], "<list>"),
+    ],
+)
 def test_clean(value, expected) -> None:
     assert clean(value) == expected
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -27,8 +28,9 @@ OTHER_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-0000000000ff"
 
 
 def launch_body(seconds_from_now: int = 0, **overrides: Any) -> bytes:
-    return json.dumps(launch_request(timestamp=NOW + timedelta(seconds=seconds_from_now),
-                                     **overrides)).encode()
+    return json.dumps(
+        launch_request(timestamp=NOW + timedelta(seconds=seconds_from_now), **overrides)
+    ).encode()
 
 
 @dataclass
@@ -47,8 +49,7 @@ class Service:
         self.served = trusted
         self.downloads: list[str] = []
         verifier = make_verifier(trusted, clock=lambda: NOW, fetch_chain=self._fetch)
-        self.app = create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory"},
-                              verifier=verifier)
+        self.app = create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory"}, verifier=verifier)
         self.invocations: list[Any] = []
         skill = self.app.extensions["stretch_skill"]
         real_invoke = skill.invoke
@@ -127,49 +128,81 @@ class UnreachableChain(AlexaTestCA):
 
 FORGERIES: dict[str, tuple[Callable[[AlexaTestCA], Post], str]] = {
     # Certification's own cases.
-    "empty signature": (lambda ca: with_headers(signed(ca), Signature_256=""),
-                        "Signature-256 header missing"),
-    "no signature header": (lambda ca: with_headers(signed(ca), Signature_256=None),
-                            "Signature-256 header missing"),
+    "empty signature": (
+        lambda ca: with_headers(signed(ca), Signature_256=""),
+        "Signature-256 header missing",
+    ),
+    "no signature header": (
+        lambda ca: with_headers(signed(ca), Signature_256=None),
+        "Signature-256 header missing",
+    ),
     "no headers at all": (lambda ca: Post(ca, {}, launch_body()), "SignatureCertChainUrl header missing"),
-    "no cert url header": (lambda ca: with_headers(signed(ca), SignatureCertChainUrl=None),
-                           "SignatureCertChainUrl header missing"),
-    "wrong certificate (untrusted root)": (served_forgery(lambda ca: ca.variant(issuer_label="forger")),
-                                           "certificate chain does not lead to a trusted root"),
-    "bad signature (another key)": (lambda ca: signed(ca, key=other_rsa_key()),
-                                    "signature does not match body"),
-    "bad cert url: http": (url_forgery("http://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-                           "certificate URL scheme is not https"),
-    "bad cert url: host": (url_forgery("https://notamazon.com/echo.api/echo-api-cert.pem"),
-                           "certificate URL host is not s3.amazonaws.com"),
-    "bad cert url: port": (url_forgery("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem"),
-                           "certificate URL port is not 443"),
-    "bad cert url: path case": (url_forgery("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem"),
-                                "certificate URL path does not start with /echo.api/"),
-    "bad cert url: dot-dot": (url_forgery("https://s3.amazonaws.com/echo.api/../echo-api-cert.pem"),
-                              "certificate URL path does not start with /echo.api/"),
+    "no cert url header": (
+        lambda ca: with_headers(signed(ca), SignatureCertChainUrl=None),
+        "SignatureCertChainUrl header missing",
+    ),
+    "wrong certificate (untrusted root)": (
+        served_forgery(lambda ca: ca.variant(issuer_label="forger")),
+        "certificate chain does not lead to a trusted root",
+    ),
+    "bad signature (another key)": (
+        lambda ca: signed(ca, key=other_rsa_key()),
+        "signature does not match body",
+    ),
+    "bad cert url: http": (
+        url_forgery("http://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
+        "certificate URL scheme is not https",
+    ),
+    "bad cert url: host": (
+        url_forgery("https://notamazon.com/echo.api/echo-api-cert.pem"),
+        "certificate URL host is not s3.amazonaws.com",
+    ),
+    "bad cert url: port": (
+        url_forgery("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem"),
+        "certificate URL port is not 443",
+    ),
+    "bad cert url: path case": (
+        url_forgery("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem"),
+        "certificate URL path does not start with /echo.api/",
+    ),
+    "bad cert url: dot-dot": (
+        url_forgery("https://s3.amazonaws.com/echo.api/../echo-api-cert.pem"),
+        "certificate URL path does not start with /echo.api/",
+    ),
     # Further forgeries.
-    "signature not base64": (lambda ca: with_headers(signed(ca), Signature_256="not base64!"),
-                             "signature is not valid base64"),
+    "signature not base64": (
+        lambda ca: with_headers(signed(ca), Signature_256="not base64!"),
+        "signature is not valid base64",
+    ),
     "sha-1 signature": (lambda ca: signed(ca, algorithm=hashes.SHA1()), "signature does not match body"),
     "tampered body": (tampered, "signature does not match body"),
     # Caught before the download now: the application id is checked ahead of the signature.
     "body tampered to another skill": (tampered_skill_id, "application id is not this skill"),
-    "signature of the wrong length": (lambda ca: with_headers(signed(ca), Signature_256="QUJD"),
-                                      "signature has the wrong length"),
+    "signature of the wrong length": (
+        lambda ca: with_headers(signed(ca), Signature_256="QUJD"),
+        "signature has the wrong length",
+    ),
     "expired leaf": (served_forgery(lambda ca: ca.expired(NOW)), "signing certificate has expired"),
-    "leaf not yet valid": (served_forgery(lambda ca: ca.not_yet_valid(NOW)),
-                           "signing certificate is not yet valid"),
-    "wrong SAN": (served_forgery(lambda ca: ca.variant(dns_names=("evil.example.com",))),
-                  "signing certificate is not for echo-api.amazon.com"),
-    "chain without intermediate": (served_forgery(lambda ca: ca.variant(include_intermediate=False)),
-                                   "certificate chain does not lead to a trusted root"),
+    "leaf not yet valid": (
+        served_forgery(lambda ca: ca.not_yet_valid(NOW)),
+        "signing certificate is not yet valid",
+    ),
+    "wrong SAN": (
+        served_forgery(lambda ca: ca.variant(dns_names=("evil.example.com",))),
+        "signing certificate is not for echo-api.amazon.com",
+    ),
+    "chain without intermediate": (
+        served_forgery(lambda ca: ca.variant(include_intermediate=False)),
+        "certificate chain does not lead to a trusted root",
+    ),
     "garbage chain": (lambda ca: signed(GarbageChain()), "certificate chain is not valid PEM"),
     "chain download fails": (lambda ca: signed(UnreachableChain()), "could not download certificate chain"),
     "stale timestamp": (lambda ca: signed(ca, launch_body(-151)), "request timestamp too old"),
     "future timestamp": (lambda ca: signed(ca, launch_body(151)), "request timestamp is in the future"),
-    "wrong application id": (lambda ca: signed(ca, launch_body(application_id=OTHER_SKILL_ID)),
-                             "application id is not this skill"),
+    "wrong application id": (
+        lambda ca: signed(ca, launch_body(application_id=OTHER_SKILL_ID)),
+        "application id is not this skill",
+    ),
     "signed non-JSON body": (lambda ca: signed(ca, b"hello, skill"), "request body is not valid JSON"),
 }
 
@@ -197,13 +230,17 @@ def test_genuine_request_is_answered_with_speech(ca, service) -> None:
     assert service.downloads == [ca.cert_url]
 
 
-@pytest.mark.parametrize("make", [
-    url_forgery("https://S3.AMAZONAWS.com/echo.api/echo-api-cert.pem"),
-    url_forgery("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem"),
-    url_forgery("https://s3.amazonaws.com/invalid/../echo.api/echo-api-cert.pem"),
-    lambda ca: signed(ca, launch_body(-149)),
-    lambda ca: signed(ca, launch_body(149)),
-], ids=["host-case", "port-443", "dot-dot-into-echo-api", "149s-old", "149s-ahead"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        url_forgery("https://S3.AMAZONAWS.com/echo.api/echo-api-cert.pem"),
+        url_forgery("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem"),
+        url_forgery("https://s3.amazonaws.com/invalid/../echo.api/echo-api-cert.pem"),
+        lambda ca: signed(ca, launch_body(-149)),
+        lambda ca: signed(ca, launch_body(149)),
+    ],
+    ids=["host-case", "port-443", "dot-dot-into-echo-api", "149s-old", "149s-ahead"],
+)
 def test_unusual_but_genuine_request_reaches_the_skill(ca, service, make) -> None:
     response = service.post(make(ca))
     assert response.status_code == 200, response.data
@@ -232,7 +269,8 @@ def test_body_over_128_kib_is_refused_with_413(ca, service) -> None:
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_signed_hostile_body_gets_its_status_and_a_refusal_never_reaches_the_skill(
-        ca, service, caplog, name) -> None:
+    ca, service, caplog, name
+) -> None:
     caplog.set_level(logging.DEBUG)
     case = HOSTILE[name]
     response = service.post(signed(ca, case.build(NOW)))
@@ -245,9 +283,17 @@ def test_signed_hostile_body_gets_its_status_and_a_refusal_never_reaches_the_ski
 
 
 def test_refusals_before_the_download_make_none(ca, service) -> None:
-    for name in ("empty signature", "no signature header", "signature not base64",
-                 "signature of the wrong length", "stale timestamp", "future timestamp",
-                 "wrong application id", "body tampered to another skill", "signed non-JSON body"):
+    for name in (
+        "empty signature",
+        "no signature header",
+        "signature not base64",
+        "signature of the wrong length",
+        "stale timestamp",
+        "future timestamp",
+        "wrong application id",
+        "body tampered to another skill",
+        "signed non-JSON body",
+    ):
         build, _ = FORGERIES[name]
         assert service.post(build(ca)).status_code == 400
     assert service.downloads == []

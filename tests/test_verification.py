@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"  # see its README: sourc
 
 
 def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def encode(envelope: dict) -> bytes:
@@ -90,10 +90,22 @@ URL_CASES = [
     ("https://s3.amazonaws.com@evil.example/echo.api/c.pem", "certificate URL host is not s3.amazonaws.com"),
     ("https://s3.amazonaws.com:8443/echo.api/echo-api-cert.pem", "certificate URL port is not 443"),
     ("https://s3.amazonaws.com:https/echo.api/c.pem", "certificate URL is malformed"),
-    ("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
-    ("https://s3.amazonaws.com/echo.api/../foo/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
-    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
-    ("https://s3.amazonaws.com//echo.api/echo-api-cert.pem", "certificate URL path does not start with /echo.api/"),
+    (
+        "https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem",
+        "certificate URL path does not start with /echo.api/",
+    ),
+    (
+        "https://s3.amazonaws.com/echo.api/../foo/echo-api-cert.pem",
+        "certificate URL path does not start with /echo.api/",
+    ),
+    (
+        "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
+        "certificate URL path does not start with /echo.api/",
+    ),
+    (
+        "https://s3.amazonaws.com//echo.api/echo-api-cert.pem",
+        "certificate URL path does not start with /echo.api/",
+    ),
     ("https://s3.amazonaws.com/echo.api", "certificate URL path does not start with /echo.api/"),
 ]
 
@@ -106,13 +118,31 @@ def test_bad_cert_url_is_refused_before_any_download(ca: AlexaTestCA, url, reaso
     assert forged.fetched == []
 
 
-@pytest.mark.parametrize("url, downloaded", [
-    ("https://S3.AmazonAWS.COM/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com/invalid/../echo.api/echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-    ("https://s3.amazonaws.com/echo.api/./sub/../echo-api-cert.pem", "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"),
-])
+@pytest.mark.parametrize(
+    "url, downloaded",
+    [
+        (
+            "https://S3.AmazonAWS.COM/echo.api/echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        (
+            "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        (
+            "https://s3.amazonaws.com:443/echo.api/echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        (
+            "https://s3.amazonaws.com/invalid/../echo.api/echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+        (
+            "https://s3.amazonaws.com/echo.api/./sub/../echo-api-cert.pem",
+            "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        ),
+    ],
+)
 def test_equivalent_cert_urls_pass_and_the_checked_form_is_downloaded(ca, url, downloaded) -> None:
     accepted = ca.variant(cert_url=url)
     body = launch_body()
@@ -123,10 +153,13 @@ def test_equivalent_cert_urls_pass_and_the_checked_form_is_downloaded(ca, url, d
 # --- Headers -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("drop, reason", [
-    ("SignatureCertChainUrl", "SignatureCertChainUrl header missing"),
-    ("Signature-256", "Signature-256 header missing"),
-])
+@pytest.mark.parametrize(
+    "drop, reason",
+    [
+        ("SignatureCertChainUrl", "SignatureCertChainUrl header missing"),
+        ("Signature-256", "Signature-256 header missing"),
+    ],
+)
 def test_missing_header_is_refused(ca, verifier, drop, reason) -> None:
     body = launch_body()
     headers = ca.sign(body)
@@ -163,23 +196,48 @@ def _b64(raw: bytes) -> str:
 
 
 CHEAP_REFUSALS = {
-    "signature of 100 bytes": (lambda ca, body: ca.sign(body) | {"Signature-256": _b64(bytes(100))},
-                               None, "signature has the wrong length"),
-    "signature of 255 bytes": (lambda ca, body: ca.sign(body) | {"Signature-256": _b64(bytes(255))},
-                               None, "signature has the wrong length"),
-    "signature of 2 KB": (lambda ca, body: ca.sign(body) | {"Signature-256": _b64(bytes(2048))},
-                          None, "signature has the wrong length"),
-    "empty signature": (lambda ca, body: ca.sign(body) | {"Signature-256": ""}, None,
-                        "Signature-256 header missing"),
-    "signature not base64": (lambda ca, body: ca.sign(body) | {"Signature-256": "%%%%"}, None,
-                             "signature is not valid base64"),
-    "cert url too long": (lambda ca, body: ca.sign(body) | {
-        "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/" + "a" * 600}, None,
-        "certificate URL is too long"),
-    "stale timestamp": (lambda ca, body: ca.sign(body), launch_body(NOW - timedelta(seconds=151)),
-                        "request timestamp too old"),
-    "another skill": (lambda ca, body: ca.sign(body), launch_body(application_id=OTHER_SKILL_ID),
-                      "application id is not this skill"),
+    "signature of 100 bytes": (
+        lambda ca, body: ca.sign(body) | {"Signature-256": _b64(bytes(100))},
+        None,
+        "signature has the wrong length",
+    ),
+    "signature of 255 bytes": (
+        lambda ca, body: ca.sign(body) | {"Signature-256": _b64(bytes(255))},
+        None,
+        "signature has the wrong length",
+    ),
+    "signature of 2 KB": (
+        lambda ca, body: ca.sign(body) | {"Signature-256": _b64(bytes(2048))},
+        None,
+        "signature has the wrong length",
+    ),
+    "empty signature": (
+        lambda ca, body: ca.sign(body) | {"Signature-256": ""},
+        None,
+        "Signature-256 header missing",
+    ),
+    "signature not base64": (
+        lambda ca, body: ca.sign(body) | {"Signature-256": "%%%%"},
+        None,
+        "signature is not valid base64",
+    ),
+    "cert url too long": (
+        lambda ca, body: (
+            ca.sign(body) | {"SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/" + "a" * 600}
+        ),
+        None,
+        "certificate URL is too long",
+    ),
+    "stale timestamp": (
+        lambda ca, body: ca.sign(body),
+        launch_body(NOW - timedelta(seconds=151)),
+        "request timestamp too old",
+    ),
+    "another skill": (
+        lambda ca, body: ca.sign(body),
+        launch_body(application_id=OTHER_SKILL_ID),
+        "application id is not this skill",
+    ),
     "not JSON": (lambda ca, body: ca.sign(body), b"{nope", "request body is not valid JSON"),
 }
 
@@ -204,23 +262,43 @@ def test_signature_of_an_rsa_size_is_checked_against_the_chain(ca, verifier, siz
 # --- Certificate chain -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make_forgery, reason", [
-    (lambda ca: ca.expired(NOW), "signing certificate has expired"),
-    (lambda ca: ca.not_yet_valid(NOW), "signing certificate is not yet valid"),
-    (lambda ca: ca.variant(dns_names=("evil.example.com",)), "signing certificate is not for echo-api.amazon.com"),
-    (lambda ca: ca.variant(dns_names=("echo-api.amazon.com.evil.example",)), "signing certificate is not for echo-api.amazon.com"),
-    (lambda ca: ca.variant(issuer_label="look-alike"), "certificate chain does not lead to a trusted root"),
-    (lambda ca: ca.variant(include_intermediate=False), "certificate chain does not lead to a trusted root"),
-], ids=["expired", "not-yet-valid", "wrong-san", "san-suffix", "untrusted-root", "no-intermediate"])
+@pytest.mark.parametrize(
+    "make_forgery, reason",
+    [
+        (lambda ca: ca.expired(NOW), "signing certificate has expired"),
+        (lambda ca: ca.not_yet_valid(NOW), "signing certificate is not yet valid"),
+        (
+            lambda ca: ca.variant(dns_names=("evil.example.com",)),
+            "signing certificate is not for echo-api.amazon.com",
+        ),
+        (
+            lambda ca: ca.variant(dns_names=("echo-api.amazon.com.evil.example",)),
+            "signing certificate is not for echo-api.amazon.com",
+        ),
+        (
+            lambda ca: ca.variant(issuer_label="look-alike"),
+            "certificate chain does not lead to a trusted root",
+        ),
+        (
+            lambda ca: ca.variant(include_intermediate=False),
+            "certificate chain does not lead to a trusted root",
+        ),
+    ],
+    ids=["expired", "not-yet-valid", "wrong-san", "san-suffix", "untrusted-root", "no-intermediate"],
+)
 def test_bad_chain_is_refused(ca: AlexaTestCA, make_forgery, reason) -> None:
     forged = make_forgery(ca)
     body = launch_body()
     # The verifier trusts the genuine test root; the forgery signs with the leaf it serves.
-    assert refusal(make_verifier(ca, clock=lambda: NOW, fetch_chain=forged.fetch_chain),
-                   forged.sign(body), body) == reason
+    assert (
+        refusal(make_verifier(ca, clock=lambda: NOW, fetch_chain=forged.fetch_chain), forged.sign(body), body)
+        == reason
+    )
 
 
-@pytest.mark.parametrize("served", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
+@pytest.mark.parametrize(
+    "served", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+)
 def test_garbage_chain_is_refused(ca, served) -> None:
     body = launch_body()
     verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=lambda url: served)
@@ -276,7 +354,9 @@ def test_reserialised_body_is_refused(ca, verifier) -> None:
     # Same JSON, different bytes: the signature covers the raw body, not its meaning.
     envelope = launch_request(timestamp=NOW)
     headers = ca.sign(encode(envelope))
-    assert refusal(verifier, headers, json.dumps(envelope, indent=1).encode()) == "signature does not match body"
+    assert (
+        refusal(verifier, headers, json.dumps(envelope, indent=1).encode()) == "signature does not match body"
+    )
 
 
 def test_signature_by_another_key_is_refused(ca, verifier) -> None:
@@ -298,14 +378,24 @@ def test_random_bytes_as_signature_are_refused(ca, verifier) -> None:
 # --- Body: JSON, timestamp, application id -----------------------------------------------
 
 
-@pytest.mark.parametrize("body, reason", [
-    (b"{not json", "request body is not valid JSON"),
-    (b"\xff\xfe", "request body is not valid JSON"),
-    (b"[]", "request body has no request object"),
-    (json.dumps({"version": "1.0", "request": {"type": "LaunchRequest"}}).encode(), "request timestamp missing"),
-    (json.dumps({"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}}).encode(),
-     "request timestamp is not ISO 8601"),
-])
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (b"{not json", "request body is not valid JSON"),
+        (b"\xff\xfe", "request body is not valid JSON"),
+        (b"[]", "request body has no request object"),
+        (
+            json.dumps({"version": "1.0", "request": {"type": "LaunchRequest"}}).encode(),
+            "request timestamp missing",
+        ),
+        (
+            json.dumps(
+                {"version": "1.0", "request": {"type": "LaunchRequest", "timestamp": "yesterday"}}
+            ).encode(),
+            "request timestamp is not ISO 8601",
+        ),
+    ],
+)
 def test_signed_but_malformed_body_is_refused(ca, verifier, body, reason) -> None:
     assert refusal(verifier, ca.sign(body), body) == reason
 
@@ -316,11 +406,14 @@ def test_timestamp_within_150_seconds_passes(ca, verifier, offset_s) -> None:
     verifier.verify(ca.sign(body), body)
 
 
-@pytest.mark.parametrize("offset_s, reason", [
-    (-151, "request timestamp too old"),
-    (151, "request timestamp is in the future"),
-    (-86400, "request timestamp too old"),
-])
+@pytest.mark.parametrize(
+    "offset_s, reason",
+    [
+        (-151, "request timestamp too old"),
+        (151, "request timestamp is in the future"),
+        (-86400, "request timestamp too old"),
+    ],
+)
 def test_timestamp_outside_150_seconds_is_refused(ca, verifier, offset_s, reason) -> None:
     body = launch_body(NOW + timedelta(seconds=offset_s))
     assert refusal(verifier, ca.sign(body), body) == reason
@@ -390,10 +483,13 @@ def test_real_chain_fixture_is_the_published_file(name) -> None:
     assert hashlib.sha256(real_chain(name)).hexdigest() == REAL_CHAINS[name]
 
 
-@pytest.mark.parametrize("name, inside, after", [
-    ("amazon-echo-api-cert-12.pem", "2023-08-04T11:59:59", "2023-12-24T23:59:59"),
-    ("amazon-echo-api-cert-eu-2026.pem", "2026-11-03T23:59:59", "2027-02-11T23:59:59"),
-])
+@pytest.mark.parametrize(
+    "name, inside, after",
+    [
+        ("amazon-echo-api-cert-12.pem", "2023-08-04T11:59:59", "2023-12-24T23:59:59"),
+        ("amazon-echo-api-cert-eu-2026.pem", "2026-11-03T23:59:59", "2027-02-11T23:59:59"),
+    ],
+)
 def test_real_amazon_chain_validates_only_while_the_leaf_is_valid(name, inside, after) -> None:
     pem = real_chain(name)
     leaf = validate_chain(pem, trust_roots=certifi_roots(), now=utc(inside))

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Collection, Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 __all__ = ["refusal", "application_id", "MAX_DEPTH", "MAX_NUMBER", "USER_ID_PATTERN"]
 
@@ -57,14 +58,19 @@ def refusal(data: object, skill_ids: Collection[str] = ()) -> str | None:
 
 
 def valid_user_id(value: object) -> bool:
-    return (isinstance(value, str) and len(value) <= MAX_USER_ID_LENGTH
-            and USER_ID_PATTERN.fullmatch(value) is not None)
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_USER_ID_LENGTH
+        and USER_ID_PATTERN.fullmatch(value) is not None
+    )
 
 
 def application_id(data: Mapping[str, Any]) -> str | None:
     """context.System.application.applicationId, else session.application.applicationId."""
-    for path in (("context", "System", "application", "applicationId"),
-                 ("session", "application", "applicationId")):
+    for path in (
+        ("context", "System", "application", "applicationId"),
+        ("session", "application", "applicationId"),
+    ):
         found = _get(data, *path)
         if isinstance(found, str) and found:
             return found

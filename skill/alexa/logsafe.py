@@ -37,8 +37,13 @@ def clean(value: object, limit: int = DEFAULT_LIMIT) -> str:
         return repr(value)
     if not isinstance(value, str):
         return f"<{type(value).__name__}>"
-    if (len(value) <= limit and value.isascii() and value.isprintable()
-            and "\\" not in value and '"' not in value):
+    if (
+        len(value) <= limit
+        and value.isascii()
+        and value.isprintable()
+        and "\\" not in value
+        and '"' not in value
+    ):
         return value
     out: list[str] = []
     used = 0

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.serialize import DefaultSerializer
@@ -67,7 +68,7 @@ def _iso_stamp(raw: object) -> datetime | None:
         stamp = datetime.fromisoformat(raw)
     except ValueError:
         return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def parsed_deserializer(serializer: DefaultSerializer) -> Callable[[dict[str, Any]], RequestEnvelope]:
@@ -190,8 +191,12 @@ def create_app(
     @app.get("/healthz")
     def healthz() -> Response:
         return jsonify(
-            {"status": "ok", "version": __version__, "verification": verifier is not None,
-             "storage": cfg.storage_backend}
+            {
+                "status": "ok",
+                "version": __version__,
+                "verification": verifier is not None,
+                "storage": cfg.storage_backend,
+            }
         )
 
     @app.post("/alexa")
@@ -211,8 +216,7 @@ def create_app(
             return _error(400, "request not for this skill")
         return Response(
             # allow_nan=False: never emit JSON that Alexa (or any strict parser) cannot read.
-            json.dumps(serializer.serialize(response_envelope), allow_nan=False,
-                       separators=(",", ":")),
+            json.dumps(serializer.serialize(response_envelope), allow_nan=False, separators=(",", ":")),
             status=200,
             mimetype="application/json",
         )

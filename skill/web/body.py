@@ -59,7 +59,9 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(
             body.decode("utf-8"),  # strict: a BOM stays and json refuses it
-            parse_constant=_constant, parse_int=_int, parse_float=_float,
+            parse_constant=_constant,
+            parse_int=_int,
+            parse_float=_float,
             object_pairs_hook=_object,
         )
     except BodyError:

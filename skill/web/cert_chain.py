@@ -15,9 +15,9 @@ import http.client
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Iterable
 
 import certifi
 from cryptography import x509
@@ -89,9 +89,7 @@ def _validate(chain: Chain, store: x509v.Store, now: datetime) -> list[x509.Cert
     return check_path(chain, store, now)
 
 
-def validate_chain(
-    pem: bytes, *, trust_roots: Iterable[x509.Certificate], now: datetime
-) -> x509.Certificate:
+def validate_chain(pem: bytes, *, trust_roots: Iterable[x509.Certificate], now: datetime) -> x509.Certificate:
     """Validate a PEM chain (leaf first) at `now`; return the leaf. Pure: no I/O, no cache."""
     chain = parse_chain(pem)
     _validate(chain, x509v.Store(list(trust_roots)), now)

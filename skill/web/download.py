@@ -12,11 +12,12 @@ rule - what is requested is still the checked Amazon path.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import certifi
 
@@ -60,7 +61,7 @@ def download_chain(
     """
     if check_cert_url(url) != url:
         raise ValueError("not a canonical Amazon certificate URL")
-    path = url[len(f"https://{CERT_URL_HOST}"):]
+    path = url[len(f"https://{CERT_URL_HOST}") :]
     if not _slots.acquire(blocking=False):
         raise DownloadBusy("too many certificate downloads in flight")
     job = _Download(path, connect or _amazon, deadline_s, max_bytes)
@@ -90,6 +91,7 @@ class _Download:
         self._conn: http.client.HTTPConnection | None = None
         self._lock = threading.Lock()
         self._aborted = False
+        self._slots = _slots  # released by this thread when it really ends
 
     def run(self) -> None:
         try:
@@ -102,7 +104,7 @@ class _Download:
                 conn, self._conn = self._conn, None
             if conn is not None:
                 conn.close()
-            _slots.release()
+            self._slots.release()
 
     def _get(self) -> bytes:
         conn = self.connect(self.deadline_s)
@@ -130,7 +132,5 @@ class _Download:
             self._aborted = True
             sock = self._conn.sock if self._conn is not None else None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):  # already closed: nothing left to end
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass

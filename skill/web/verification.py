@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -52,11 +53,28 @@ from skill.web.rules import (
 )
 
 __all__ = [
-    "CERT_URL_HEADER", "CHAIN_DOWNLOAD_DEADLINE_S", "CHAIN_MAX_BYTES", "SIGNATURE_HEADER",
-    "Chain", "RequestVerifier", "VerificationError", "application_id", "certifi_roots",
-    "check_application_id", "check_cert_url", "check_leaf_san", "check_leaf_validity",
-    "check_path", "check_signature", "check_timestamp", "decode_signature", "download_chain",
-    "header", "parse_body", "parse_chain", "validate_chain",
+    "CERT_URL_HEADER",
+    "CHAIN_DOWNLOAD_DEADLINE_S",
+    "CHAIN_MAX_BYTES",
+    "SIGNATURE_HEADER",
+    "Chain",
+    "RequestVerifier",
+    "VerificationError",
+    "application_id",
+    "certifi_roots",
+    "check_application_id",
+    "check_cert_url",
+    "check_leaf_san",
+    "check_leaf_validity",
+    "check_path",
+    "check_signature",
+    "check_timestamp",
+    "decode_signature",
+    "download_chain",
+    "header",
+    "parse_body",
+    "parse_chain",
+    "validate_chain",
 ]
 
 
@@ -110,15 +128,13 @@ def _parse_timestamp(raw: object) -> datetime:
     except ValueError as error:
         raise VerificationError("request timestamp is not ISO 8601") from error
     # Alexa always sends UTC ("...Z"); a zone-less stamp is read as UTC rather than local time.
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def check_timestamp(request: Mapping[str, Any], now: datetime) -> None:
     stamp = _parse_timestamp(request.get("timestamp"))
     request_type = request.get("type")
-    is_skill_event = isinstance(request_type, str) and request_type.startswith(
-        SKILL_EVENT_TYPE_PREFIX
-    )
+    is_skill_event = isinstance(request_type, str) and request_type.startswith(SKILL_EVENT_TYPE_PREFIX)
     allowed = MAX_SKILL_EVENT_SKEW if is_skill_event else MAX_REQUEST_SKEW
     if now - stamp > allowed:
         raise VerificationError("request timestamp too old")
@@ -139,9 +155,7 @@ def check_application_id(data: Mapping[str, Any], skill_ids: frozenset[str]) -> 
 # --- Signature -----------------------------------------------------------------------------
 
 
-def check_signature(
-    key: rsa.RSAPublicKey | x509.Certificate, signature: bytes, body: bytes
-) -> None:
+def check_signature(key: rsa.RSAPublicKey | x509.Certificate, signature: bytes, body: bytes) -> None:
     if isinstance(key, x509.Certificate):
         key = key.public_key()  # type: ignore[assignment]
     if not isinstance(key, rsa.RSAPublicKey):
@@ -156,7 +170,7 @@ def check_signature(
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class RequestVerifier:
@@ -189,7 +203,7 @@ class RequestVerifier:
         data = parse_body(body) if parsed is None else parsed
         now = self._clock()
         if now.tzinfo is None:  # a naive clock is read as UTC rather than crashing comparisons
-            now = now.replace(tzinfo=timezone.utc)
+            now = now.replace(tzinfo=UTC)
         check_timestamp(data["request"], now)
         check_application_id(data, self.skill_ids)
         check_signature(self.chains.key(url, now), signature, body)
