@@ -192,7 +192,6 @@ def test_2_one_shot_then_the_rest_counts_only_what_was_done(talk: Conversation, 
     assert stored(storage)["completed"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="SINGLE: skip -> rest_of_routine marks the skipped one-shot stretch as done")
 def test_2_a_skipped_one_shot_stretch_is_not_counted_as_done(talk: Conversation) -> None:
     talk.intent("ExerciseIntent", exercise="child's pose")
     said = talk.intent("SkipIntent").says("Stretch 5 of 5: chest opener")
@@ -388,8 +387,6 @@ def test_7_a_one_shot_after_a_symptom_stop_also_asks_first(talk: Conversation, o
     no_timeline(said)
 
 
-@pytest.mark.xfail(strict=True, reason="guide()'s check-in for a routine always asks 'ready to start with "
-                                       "cat-cow?' and then starts from the top, dropping her saved place")
 def test_7_a_one_shot_next_after_a_pain_stop_checks_in_and_keeps_her_place(talk: Conversation, storage) -> None:
     routine_at(talk, 1)
     talk.intent("SymptomIntent", symptom="it hurts")
@@ -401,8 +398,6 @@ def test_7_a_one_shot_next_after_a_pain_stop_checks_in_and_keeps_her_place(talk:
     talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: wall angels")
 
 
-@pytest.mark.xfail(strict=True, reason="pain on the routine's last stretch keeps the place saved at that stretch; "
-                                       "the next launch offers to pick up the stretch that hurt")
 def test_7_after_pain_on_the_last_stretch_the_next_launch_does_not_offer_it_again(talk: Conversation) -> None:
     routine_at(talk, 4)
     talk.intent("SymptomIntent", symptom="it hurts").says("we'll stop for today")
@@ -449,8 +444,6 @@ def test_8_an_unclear_word_then_no_is_a_strong_stretch(talk: Conversation) -> No
     assert said.state["mode"] == "gentler"
 
 
-@pytest.mark.xfail(not Q("ask_is_it_pain").endswith("?"), strict=True,
-                   reason="ask_is_it_pain ends on an instruction; issue 10 asks 'Is that pain, or a strong stretch?'")
 def test_8_the_unclear_question_is_the_last_thing_she_hears(talk: Conversation) -> None:
     routine_at(talk, 1)
     assert_ends_on_question(unchecked(talk, "SymptomIntent", symptom="ouch"))

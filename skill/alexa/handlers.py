@@ -45,7 +45,8 @@ class IntentEventHandler(AbstractRequestHandler):
             event = translate(handler_input, content)
         ctx = turn.context(handler_input)
         problem = turn.turn_of(handler_input).state_problem
-        if problem is not None:
+        if problem is not None and event.kind not in (Kind.SYMPTOM, Kind.STOP):
+            # Safety and stop never wait for a state we could not read; the rest restarts her stretch.
             return turn.respond(handler_input, coach.recover(ctx, problem.salvaged))
         if event.kind is Kind.SYMPTOM:
             # Only that a safety reply was given: what she said is health information.

@@ -58,6 +58,8 @@ def end_after_pain(ctx: Context) -> Outcome:
     if rt.in_routine(state) and state.next_id is not None:
         nxt = rt.at(state, Mode.ROUTINE, state.next_id)
         profile = prof.save_position(profile, position_of(ctx, nxt))
+    else:  # never offer the stretch that hurt as the place to pick up
+        profile = prof.save_position(profile, None)
     reply = Reply((ctx.say("symptom_pain_stop"),), end_session=True)
     return Outcome(rt.fresh(state.order, state.settings), profile, reply)
 

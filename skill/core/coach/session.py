@@ -9,7 +9,7 @@ from datetime import datetime
 from skill.core import profile as prof
 from skill.core import routine as rt
 from skill.core.coach import stretches, talk
-from skill.core.coach.reply import SILENT, Context, Outcome, Reply
+from skill.core.coach.reply import SILENT, Context, Outcome
 from skill.core.profile import Profile
 from skill.core.routine import Mode, RoutineState
 
@@ -75,8 +75,6 @@ def recover(ctx: Context, salvaged: str | None) -> Outcome:
 
 
 def error(ctx: Context) -> Outcome:
-    """Something failed on our side: apologise, keep her place, ask the same question."""
-    state = ctx.state
-    tail = ctx.say("error_in_routine", name=ctx.name(state.current)) if rt.in_routine(state) \
-        else ctx.say("error_idle")
-    return Outcome(state, ctx.profile, Reply((ctx.say("error_apology"), tail), tail))
+    """Something failed on our side: apologise, keep her place, ask the same question again."""
+    place = (ctx.say("error_place", name=ctx.name(ctx.state.current)),) if rt.stretching(ctx.state) else ()
+    return talk.ask(ctx, ctx.state, ctx.say("error_apology"), *place)

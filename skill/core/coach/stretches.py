@@ -58,6 +58,8 @@ def _check_in_first(ctx: Context, state: RoutineState, lead: tuple[str, ...]) ->
     profile = replace(ctx.profile, check_in=False)
     if state.mode is Mode.SINGLE:
         asked = rt.overlay(rt.at(state, Mode.IDLE, None), Mode.DESCRIBED, about=state.current)
+    elif state.current != state.order[0]:
+        asked = rt.at(state, Mode.RESUME, state.current)  # her place stays hers
     else:
         asked = rt.at(state, Mode.READY, None)
     line, reprompt = question(ctx, asked)
@@ -107,12 +109,13 @@ def count_phrase(ctx: Context, profile: prof.Profile) -> str:
     return ctx.say("count_some", count=count)
 
 
-def rest_of_routine(ctx: Context) -> Outcome:
-    """After one stretch on its own: the routine from the stretch after it, that one counted."""
+def rest_of_routine(ctx: Context, *, counted: bool = True) -> Outcome:
+    """After one stretch on its own: the routine from the stretch after it, that one counted
+    as done unless she skipped it."""
     state = ctx.state
     assert state.current is not None
     start_at = state.next_id or state.order[0]
-    begun = replace(rt.start(state, start_at), done=(state.current,))
+    begun = replace(rt.start(state, start_at), done=(state.current,) if counted else ())
     return guide(ctx, begun)
 
 

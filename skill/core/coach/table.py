@@ -55,6 +55,11 @@ def rest_of_routine(ctx: Context, event: Event) -> Outcome:
     return stretches.rest_of_routine(ctx)
 
 
+def skip_single(ctx: Context, event: Event) -> Outcome:
+    """Skip a stretch done on its own: the rest of the routine, that one not counted."""
+    return stretches.rest_of_routine(ctx, counted=False)
+
+
 def decline_resume(ctx: Context, event: Event) -> Outcome:
     """No to picking up: offer to start from the top."""
     return talk.ask(ctx, rt.at(ctx.state, Mode.FRESH, None), ctx.say("okay"))
@@ -131,7 +136,7 @@ TABLE: Mapping[Mode, Mapping[Kind, Action]] = {
     Mode.ROUTINE: {Kind.YES: next_stretch, Kind.CONTINUE: next_stretch, Kind.NEXT: next_stretch,
                    Kind.SKIP: skip, Kind.NO: talk.no_rush},
     Mode.SINGLE: {Kind.YES: rest_of_routine, Kind.CONTINUE: rest_of_routine,
-                  Kind.NEXT: rest_of_routine, Kind.SKIP: rest_of_routine},
+                  Kind.NEXT: rest_of_routine, Kind.SKIP: skip_single},
     Mode.DESCRIBED: {**_NAVIGATE_UNDERNEATH, Kind.YES: do_described, Kind.CONTINUE: do_described,
                      Kind.NO: talk.okay},
     Mode.WAITING: {**_NAVIGATE_UNDERNEATH, Kind.YES: carry_on, Kind.CONTINUE: carry_on,
