@@ -40,12 +40,14 @@ def assert_alexa_ssml(text: str, *, reprompt: bool = False) -> None:
 # session (en-US: the skill's only locale; amazon:emotion is valid in a few), started
 # on first use: JSON string in, {"ok": ..., "errors": [...]} out, one line each. Without node
 # or tools/ssml-check/node_modules (`npm ci --prefix tools/ssml-check`), a local run warns once
-# and goes on; with CI set (and not "0"/"false"), that is a failure: CI must run this check.
+# and goes on; with CI set (to anything but "0", "false" or "no"), that is a failure: CI must
+# run this check. A forked process starts its own checker rather than share the parent's pipes.
 
 _CHECKER_DIR = Path(__file__).resolve().parents[1] / "tools" / "ssml-check"
 _CHECKER_TIMEOUT_S = 30.0
 _checker_lock = threading.Lock()
 _checker: subprocess.Popen[str] | None = None
+_checker_pid = 0  # the process that started _checker
 _checker_missing_warned = False
 
 
@@ -55,13 +57,16 @@ def _in_ci() -> bool:
 
 def _start_checker() -> subprocess.Popen[str] | None:
     """The Node process, started once; None (after one warning) when it cannot run here."""
-    global _checker, _checker_missing_warned
-    if _checker is not None and _checker.poll() is None:
+    global _checker, _checker_pid, _checker_missing_warned
+    if _checker is not None and _checker_pid == os.getpid() and _checker.poll() is None:
         return _checker
     node = shutil.which("node")
     if node is None or not (_CHECKER_DIR / "node_modules" / "ssml-check-core").is_dir():
-        why = ("node is not on PATH" if node is None else
-               f"{_CHECKER_DIR / 'node_modules'} is missing: run npm ci --prefix tools/ssml-check")
+        why = (
+            "node is not on PATH"
+            if node is None
+            else f"{_CHECKER_DIR / 'node_modules'} is missing: run npm ci --prefix tools/ssml-check"
+        )
         if _in_ci():  # pytest.fail, not an AssertionError that pytest.raises could swallow
             pytest.fail(f"ssml-check-core must run in CI (CI is set), but {why}", pytrace=False)
         if not _checker_missing_warned:
@@ -70,8 +75,13 @@ def _start_checker() -> subprocess.Popen[str] | None:
         return None
     _checker = subprocess.Popen(
         [node, str(_CHECKER_DIR / "check.js"), "--platform", "amazon", "--locale", "en-US"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        bufsize=1,
     )
+    _checker_pid = os.getpid()
     atexit.register(_stop_checker, _checker)
     return _checker
 
