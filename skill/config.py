@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 STORAGE_BACKENDS = ("sqlite", "dynamodb", "memory")
-DEFAULT_RETENTION_DAYS = 180
+# Idle days before a user's stored progress goes: the DynamoDB TTL, purge's default, and how
+# far back completed dates are kept. 90 matches the profile's own history window.
+DEFAULT_RETENTION_DAYS = 90
 
 
 class ConfigError(ValueError):
@@ -44,7 +46,7 @@ class Config:
     # Privacy. The salts are secrets: repr=False keeps them out of logged or printed configs.
     storage_key_salt: str = field(default="", repr=False)  # HMAC key for row keys; never change it
     log_hash_salt: str = field(default="", repr=False)  # HMAC key for the user refs in log lines
-    retention_days: int = DEFAULT_RETENTION_DAYS  # purge's default; older completed dates are not kept
+    retention_days: int = DEFAULT_RETENTION_DAYS  # DynamoDB TTL and purge's default; older completed dates are not kept
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, object]) -> Config:

@@ -59,7 +59,7 @@ def test_privacy_settings_come_from_config_and_salts_stay_out_of_repr() -> None:
         30,
     )
     assert "s3cret" not in repr(config)
-    assert Config.from_mapping({}).retention_days == 180
+    assert Config.from_mapping({}).retention_days == 90
     for bad in ("0", "-5", "a month"):
         with pytest.raises(ConfigError, match="RETENTION_DAYS"):
             Config.from_mapping({"RETENTION_DAYS": bad})

@@ -90,7 +90,7 @@ def test_every_backend_keeps_a_stale_writers_completion(storage: AbstractPersist
 
 
 def test_retention_uses_the_adapters_clock(make_storage: Factory) -> None:
-    storage = make_storage(FakeClock(T0))  # T0 is mid-June 2025; retention 180 days
+    storage = make_storage(FakeClock(T0))  # T0 is mid-June 2025; retention 90 days (the default)
     storage.save_attributes(envelope(USER_A), {"completed": ["2024-06-01T09:00:00Z", "2025-06-01T09:00:00Z"]})
     storage.save_attributes(envelope(USER_A), {"completed": ["2025-06-14T09:00:00Z"]})
     assert storage.get_attributes(envelope(USER_A))["completed"] == [
@@ -103,7 +103,7 @@ def test_retention_uses_the_adapters_clock(make_storage: Factory) -> None:
 
 
 def recent() -> datetime:
-    # Real time (the adapters keep 180 days), fixed once per test and passed to workers.
+    # Real time (the adapters keep 90 days by default), fixed once per test and passed to workers.
     return datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
 
 

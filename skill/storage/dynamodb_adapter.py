@@ -14,8 +14,14 @@ table creation, and its delete. What the subclass changes, and why:
   again and merges again, a few times at most.
 - numbers: boto3 rejects Python floats and returns every number as Decimal; handlers
   expect plain JSON types back (the same as from SQLite), so we convert both ways.
-- save also writes a top-level `updated_at` (Unix seconds) so operators can purge idle
-  users (a scan on it).
+- save also writes a top-level `updated_at` (Unix seconds), and `expires_at` (Unix seconds,
+  retention_days after this save: RETENTION_DAYS, 90 days unless set), the table's native
+  TTL attribute: DynamoDB deletes her item itself once she has been away that long, with no
+  scan and no cron job. When we create the table (DYNAMODB_CREATE_TABLE=on) we also turn TTL
+  on for that attribute (UpdateTimeToLive). DynamoDB deletes expired items only eventually
+  ("typically within a few days"), and until then they still come back from reads, so an
+  expired item is read as absent. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html
+  purge_older_than (a scan on `updated_at`) stays for items written before TTL existed.
 - every failure (ClientError, BotoCoreError such as EndpointConnectionError, the official
   adapter's PersistenceException) comes out as StorageError, like the other backends.
 """
@@ -45,6 +51,10 @@ from skill.storage.merge import merge_documents
 from skill.storage.privacy import legacy_keys, storage_key
 
 UPDATED_AT = "updated_at"
+# The table's TTL attribute: a Number of Unix epoch seconds, as DynamoDB's TTL requires.
+EXPIRES_AT = "expires_at"
+# Table creation takes seconds; TTL can only be turned on once the table is ACTIVE.
+TABLE_WAIT = {"Delay": 1, "MaxAttempts": 60}
 VERSION = "doc_version"
 MAX_WRITE_ATTEMPTS = 8  # conflicting saves of one user are rare; 8 covers a burst of retries
 CONFLICT = "ConditionalCheckFailedException"
@@ -81,6 +91,9 @@ def _storage_errors(what: str) -> Iterator[None]:
 
 
 class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
+    # The purge command reads this: DynamoDB expires idle users itself through this attribute.
+    expiry_attribute = EXPIRES_AT
+
     def __init__(
         self,
         *args: Any,
@@ -95,6 +108,8 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
         kwargs["partition_keygen"] = lambda envelope: self.key_for(user_id_of(envelope))
         with _storage_errors("create table"):
             super().__init__(*args, **kwargs)
+            if self.create_table:
+                self._turn_on_ttl()
 
     def key_for(self, user_id: str) -> str:
         return storage_key(user_id, self._key_salt)
@@ -104,6 +119,8 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
         key = self.key_for(user_id)
         with _storage_errors("get"):
             item = self._get_item(key)
+            if item is not None and self._expired(item):
+                return {}  # past its TTL: DynamoDB has not got round to deleting it yet
             if item is None:
                 item = self._adopt_legacy_item(user_id, key)
         document = None if item is None else _from_dynamo(item.get(self.attribute_name))
@@ -119,7 +136,8 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
                 current, moved_from = self._get_item(key), None
                 if current is None:
                     current, moved_from = self._legacy_item(user_id)
-                stored = None if current is None else _from_dynamo(current.get(self.attribute_name))
+                gone = current is None or self._expired(current)  # an expired item still holds its version
+                stored = None if gone else _from_dynamo(current.get(self.attribute_name))
                 keep_since = datetime.fromtimestamp(
                     self._clock() - self.retention_days * SECONDS_PER_DAY, UTC
                 )
@@ -131,6 +149,7 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
                     self.partition_key_name: key,
                     self.attribute_name: _to_dynamo(merged),
                     UPDATED_AT: int(self._clock()),
+                    EXPIRES_AT: self._expiry(),
                     VERSION: int((expected or {}).get(VERSION, 0)) + 1,
                 }
                 try:
@@ -178,7 +197,39 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
         with _storage_errors("count"):
             return count_items(self.dynamodb.Table(self.table_name))
 
+    def ttl_status(self) -> tuple[str, str | None]:
+        """(TimeToLiveStatus, AttributeName) of the table, e.g. ("ENABLED", "expires_at")."""
+        with _storage_errors("describe TTL"):
+            found = self.dynamodb.meta.client.describe_time_to_live(TableName=self.table_name)
+        described = found.get("TimeToLiveDescription", {})
+        return str(described.get("TimeToLiveStatus", "DISABLED")), described.get("AttributeName")
+
     # -- internals --------------------------------------------------------------------
+
+    def _expiry(self) -> int:
+        return int(self._clock() + self.retention_days * SECONDS_PER_DAY)
+
+    def _expired(self, item: dict[str, Any]) -> bool:
+        expires = item.get(EXPIRES_AT)
+        return isinstance(expires, (int, Decimal)) and expires <= self._clock()
+
+    def _turn_on_ttl(self) -> None:
+        """TTL on `expires_at` for a table we were asked to create (idempotent)."""
+        status, attribute = self.ttl_status()
+        if status in ("ENABLED", "ENABLING"):
+            if attribute != EXPIRES_AT:
+                raise StorageError(
+                    f"table {self.table_name} has TTL on {attribute!r}, not {EXPIRES_AT!r}: "
+                    "idle users would never expire"
+                )
+            return
+        client = self.dynamodb.meta.client
+        client.get_waiter("table_exists").wait(TableName=self.table_name, WaiterConfig=TABLE_WAIT)
+        client.update_time_to_live(
+            TableName=self.table_name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": EXPIRES_AT},
+        )
+
 
     def _get_item(self, key: str) -> dict[str, Any] | None:
         table = self.dynamodb.Table(self.table_name)
