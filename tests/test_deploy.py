@@ -88,6 +88,7 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
     assert privacy["locales"]["en-US"]["privacyPolicyUrl"].startswith("https://")
 
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
+    assert "ALEXA_PRESENTATION_APL" in {i["type"] for i in manifest["apis"]["custom"]["interfaces"]}  # issue 14
     events = manifest["events"]
     assert events["endpoint"]["uri"] == ENDPOINT
     assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
@@ -421,3 +422,110 @@ def test_env_example_documents_every_setting(monkeypatch: pytest.MonkeyPatch) ->
     documented = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", (DEPLOY / "env.example").read_text(), re.M))
     assert names <= documented, names - documented
     assert re.search(r"^ALEXA_SKILL_IDS=\S+", (DEPLOY / "env.example").read_text(), re.M)
+
+
+# --- the Lambda project (`package --target lambda`) -------------------------------------
+# Shapes from the ASK CLI v2's own docs and code (github.com/alexa/ask-cli):
+# docs/concepts/Alexa-Skill-Project-Definition.md (profiles.<name>.skillMetadata.src,
+# code.<region>.src, skillInfrastructure.type/userConfig), Deploy-Command.md (lambda-deployer
+# userConfig: awsRegion, runtime, handler), lib/builtins/deploy-delegates/lambda-deployer/
+# helper.js (userConfig.lambda.memorySize/timeout/environmentVariables) and
+# lib/controllers/skill-infrastructure-controller/index.js (the ARN goes into
+# apis.<domain>.endpoint for each domain under `apis`; userConfig.skillEvents -> events).
+
+LAMBDA_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-0000000000bb"
+
+
+@pytest.fixture
+def lambda_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in ("ALEXA_SKILL_IDS", "DYNAMODB_TABLE", "STORAGE_KEY_SALT", "LOG_HASH_SALT", "LOG_LEVEL",
+                 "RETENTION_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "lambda-project"
+    assert main(["package", "--target", "lambda", "--out", str(out)]) == 0
+    return out
+
+
+def test_lambda_project_ask_resources_match_the_documented_shape(lambda_project: Path) -> None:
+    resources = read_json(lambda_project / "ask-resources.json")
+    assert resources["askcliResourcesVersion"] == "2020-03-31"
+    assert set(resources["profiles"]) == {"default"}
+    profile = resources["profiles"]["default"]
+    assert set(profile) == {"skillMetadata", "code", "skillInfrastructure"}
+    assert profile["skillMetadata"] == {"src": "./skill-package"}
+    assert profile["code"] == {"default": {"src": "./lambda"}}
+    infrastructure = profile["skillInfrastructure"]
+    assert infrastructure["type"] == "@ask-cli/lambda-deployer"
+    user = infrastructure["userConfig"]
+    assert (user["runtime"], user["handler"], user["awsRegion"]) == (
+        "python3.11", "skill.lambda_function.lambda_handler", "us-east-1")
+    assert set(user["lambda"]) == {"memorySize", "timeout", "environmentVariables"}
+    assert isinstance(user["lambda"]["memorySize"], int) and user["lambda"]["timeout"] <= 8  # Alexa waits ~8 s
+    assert user["lambda"]["environmentVariables"] == {
+        "STORAGE_BACKEND": "dynamodb", "DYNAMODB_TABLE": "back-stretches", "DYNAMODB_CREATE_TABLE": "off"}
+    assert all(isinstance(v, str) for v in user["lambda"]["environmentVariables"].values())
+    assert user["skillEvents"] == {"subscriptions": ["SKILL_DISABLED"]}
+    assert set(user) <= {"runtime", "handler", "awsRegion", "lambda", "skillEvents", "targetEndpoint",
+                         "regionalOverrides", "sourceLambda"}  # what the deployer and the CLI read
+
+
+def test_lambda_project_manifest_leaves_the_endpoint_to_the_deployer(lambda_project: Path) -> None:
+    manifest = read_json(lambda_project / "skill-package" / "skill.json")["manifest"]
+    template = read_json(DEPLOY / "skill.json")["manifest"]
+    assert "endpoint" not in manifest["apis"]["custom"]  # the CLI writes the function's ARN here
+    assert {k: v for k, v in manifest["apis"]["custom"].items()} == {
+        k: v for k, v in template["apis"]["custom"].items() if k != "endpoint"}
+    assert "events" not in manifest  # re-created by the CLI from skillEvents, with the ARN
+    assert {k: v for k, v in manifest.items() if k not in ("apis", "events")} == {
+        k: v for k, v in template.items() if k not in ("apis", "events")}
+    for source in MODELS.glob("*.json"):
+        assert read_json(lambda_project / "skill-package" / "interactionModels" / "custom" / source.name) == \
+            read_json(source)
+
+
+def test_lambda_project_code_is_the_package_without_the_web_edge(lambda_project: Path) -> None:
+    code = lambda_project / "lambda"
+    assert sorted(p.name for p in code.iterdir()) == ["requirements.txt", "skill"]
+    assert (code / "requirements.txt").read_text() == (ROOT / "requirements-lambda.txt").read_text()
+    assert (code / "skill" / "lambda_function.py").is_file()
+    assert (code / "skill" / "core" / "content" / "exercises.toml").is_file()
+    for absent in ("web", "commands", "__main__.py"):
+        assert not (code / "skill" / absent).exists()
+    assert not list(code.rglob("__pycache__")) and not list(code.rglob("*.pyc"))
+    policy = read_json(lambda_project / "infrastructure" / "dynamodb-policy.json")
+    statement = policy["Statement"][0]
+    assert statement["Resource"] == "arn:aws:dynamodb:us-east-1:*:table/back-stretches"
+    assert set(statement["Action"]) == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+
+
+def test_lambda_project_takes_the_skill_id_from_the_first_deploy(
+    lambda_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    states = lambda_project / ".ask" / "ask-states.json"
+    states.parent.mkdir()
+    states.write_text(json.dumps({"askcliStatesVersion": "2020-03-31",
+                                  "profiles": {"default": {"skillId": LAMBDA_SKILL_ID}}}))
+    monkeypatch.setenv("STORAGE_KEY_SALT", "a-long-random-secret")
+    assert main(["package", "--target", "lambda", "--out", str(lambda_project), "--table", "t1",
+                 "--aws-region", "eu-west-1"]) == 0
+    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    environment = user["lambda"]["environmentVariables"]
+    assert environment["ALEXA_SKILL_IDS"] == LAMBDA_SKILL_ID
+    assert (environment["DYNAMODB_TABLE"], user["awsRegion"]) == ("t1", "eu-west-1")
+    assert environment["STORAGE_KEY_SALT"] == "a-long-random-secret"
+    assert states.exists()  # the CLI's state (skill id, function ARN) survives repackaging
+    assert main(["package", "--target", "lambda", "--out", str(lambda_project), "--skill-id", SKILL_ID]) == 0
+    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    assert user["lambda"]["environmentVariables"]["ALEXA_SKILL_IDS"] == SKILL_ID
+
+
+def test_lambda_settings_are_settings_the_service_knows(lambda_project: Path) -> None:
+    from skill.lambda_function import lambda_config
+
+    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    cfg = lambda_config({**user["lambda"]["environmentVariables"], "AWS_REGION": user["awsRegion"]})
+    assert (cfg.storage_backend, cfg.dynamodb_table, cfg.dynamodb_create_table) == ("dynamodb", "back-stretches", False)
+    example = (DEPLOY / "env.example").read_text()
+    for name in user["lambda"]["environmentVariables"]:
+        assert f"{name}=" in example
