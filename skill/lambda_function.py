@@ -69,7 +69,7 @@ def lambda_config(env: Mapping[str, str]) -> Config:
     return Config.from_mapping(env)
 
 
-class _BuiltSkill(SkillBuilder):  # type: ignore[misc]
+class _BuiltSkill(SkillBuilder):
     """Hands the SDK's standard SkillBuilder.lambda_handler() the skill build_skill() made.
 
     ask-sdk-core 1.19 has lambda_handler() on the builder only (CustomSkill has none), and

@@ -61,7 +61,7 @@ class LambdaClient:
 
 
 @pytest.fixture
-def dynamo_env(dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # noqa: F811
+def dynamo_env(dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The function's environment: what `ask deploy` sets plus AWS's own variables."""
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)
@@ -131,8 +131,8 @@ def test_the_default_handler_reads_the_environment_and_defaults_to_dynamodb(
     reply = lambda_function.lambda_handler(launch_request(), FakeLambdaContext())
     assert "outputSpeech" in reply["response"]
     assert lambda_function._handler is not None  # built once, kept for warm invocations
-    from skill.storage.dynamodb import build_dynamodb_adapter
     from skill.config import Config
+    from skill.storage.dynamodb import build_dynamodb_adapter
 
     stored = build_dynamodb_adapter(Config.from_mapping({**dynamo_env, "STORAGE_BACKEND": "dynamodb",
                                                           "DYNAMODB_CREATE_TABLE": "off"}))

@@ -136,8 +136,10 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
                 current, moved_from = self._get_item(key), None
                 if current is None:
                     current, moved_from = self._legacy_item(user_id)
-                gone = current is None or self._expired(current)  # an expired item still holds its version
-                stored = None if gone else _from_dynamo(current.get(self.attribute_name))
+                # An expired item (not yet deleted by DynamoDB) is merged as nothing, but still
+                # holds the version the conditional write must expect.
+                live = current if current is not None and not self._expired(current) else None
+                stored = None if live is None else _from_dynamo(live.get(self.attribute_name))
                 keep_since = datetime.fromtimestamp(
                     self._clock() - self.retention_days * SECONDS_PER_DAY, UTC
                 )
