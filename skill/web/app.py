@@ -135,12 +135,11 @@ def create_app(
         persistence = build_persistence(cfg)
 
     from skill.alexa.handlers import build_skill
+    from skill.core.content import load as load_content
 
     # With exactly one id, the SDK double-checks it too; with several, the verifier does it.
     sdk_skill_id = cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None
-    from skill.core.content import load as load_content
-
-    # Read and checked once, here: a broken content file stops start-up, not a stretch.
+    # Content is read and checked once, here: a broken content file stops start-up, not a stretch.
     alexa_skill = build_skill(persistence, skill_id=sdk_skill_id, content=load_content())
     serializer = alexa_skill.serializer
     to_envelope = parsed_deserializer(serializer)
