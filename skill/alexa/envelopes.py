@@ -42,7 +42,11 @@ def envelope(
     with_session: bool = True,
     locale: str = "en-US",
     api_endpoint: str | None = None,
+    supported_interfaces: Mapping[str, Any] | None = None,
+    viewport: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """`supported_interfaces` and `viewport` describe a device with a screen, e.g.
+    {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}} and context.Viewport."""
     request.setdefault("requestId", _request_id())
     request.setdefault("timestamp", iso(None))
     request.setdefault("locale", locale)
@@ -52,7 +56,7 @@ def envelope(
             "System": {
                 "application": {"applicationId": application_id},
                 "user": {"userId": user_id},
-                "device": {"deviceId": DEVICE_ID, "supportedInterfaces": {}},
+                "device": {"deviceId": DEVICE_ID, "supportedInterfaces": dict(supported_interfaces or {})},
                 "apiEndpoint": api_endpoint or API_ENDPOINT,
                 "apiAccessToken": "test-access-token",
             },
@@ -60,7 +64,10 @@ def envelope(
         },
         "request": request,
     }
-    del body["context"]["Viewport"]
+    if viewport is not None:
+        body["context"]["Viewport"] = dict(viewport)
+    else:
+        del body["context"]["Viewport"]
     if with_session:
         body["session"] = {
             "new": new_session,

@@ -15,6 +15,7 @@ from ask_sdk_model import Response, SessionEndedRequest
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa import turn
+from skill.alexa.apl import UserEventHandler
 from skill.alexa.api import AlexaApiClient
 from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
 from skill.alexa.intents import INTENT_EVENTS
@@ -132,6 +133,7 @@ REQUEST_HANDLERS = (
     SessionEndedRequestHandler,
     LaunchRequestHandler,
     IntentEventHandler,
+    UserEventHandler,  # Next / Pause / Resume touched on an Echo Show (skill/alexa/apl.py)
     UnhandledRequestHandler,
 )
 

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.alexa import apl
 from skill.core import routine as rt
 from skill.core.coach import Context, Effect, Outcome, new_session_state
 from skill.core.content import Content
@@ -87,6 +88,7 @@ def respond(handler_input: HandlerInput, outcome: Outcome) -> Response:
         builder.set_should_end_session(True)
     elif reply.reprompt:
         builder.ask(_checked(render([reply.reprompt]), reprompt=True))
+    apl.add_screen(handler_input, outcome, turn.content, request_time(handler_input))  # Echo Show only
     return builder.response
 
 
