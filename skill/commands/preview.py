@@ -34,7 +34,9 @@ def datasources(exercise_id: str, settings: Settings) -> dict[str, object]:
     content = default()
     exercise = content.exercise(exercise_id)
     names = {e.id: e.name for e in content.exercises}
-    order = content.ids
+    # the routine version holding this stretch (issue 13's content.routines), else every stretch
+    routines = [tuple(r.stretches) for r in getattr(content, "routines", ()) if exercise.id in r.stretches]
+    order = routines[0] if routines else tuple(content.ids)
     number = order.index(exercise.id) + 1
     intro = content.say("stretch_intro", number=number, total=len(order), name=exercise.name)
     place = screen.progress(order, exercise.id, order[: number - 1], names)
