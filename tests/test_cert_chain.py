@@ -445,3 +445,23 @@ def test_production_transport_is_tls_to_s3_on_443() -> None:
     assert isinstance(conn, http.client.HTTPSConnection)
     assert (conn.host, conn.port) == ("s3.amazonaws.com", 443)
     assert conn._context.verify_mode.name == "CERT_REQUIRED" and conn._context.check_hostname
+
+
+def test_through_http_a_dripping_chain_server_costs_one_deadline_and_a_json_400(ca, server) -> None:
+    from skill import create_app
+    from tests.alexa_ca import SKILL_ID
+
+    routes, requests, connect = server
+    routes[PATH] = _drip(in_headers=True)
+    fetch = functools.partial(download_chain, connect=connect, deadline_s=0.5)
+    verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=fetch)
+    app = create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory"}, verifier=verifier)
+    client = app.test_client()
+    body = launch_body()
+    for _ in range(3):
+        started = time.monotonic()
+        reply = client.post("/alexa", data=body, headers=ca.sign(body))
+        assert time.monotonic() - started < 0.8
+        assert reply.status_code == 400
+        assert reply.get_json() == {"error": "verification failed: could not download certificate chain"}
+    assert requests == [PATH]  # the failure is remembered: one slow download, not three
