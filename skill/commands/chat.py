@@ -173,8 +173,8 @@ def local_service(database: Path) -> Iterator[Post]:
     """create_app() on a loopback port, verifying with a local CA; yields post(envelope)."""
     from werkzeug.serving import make_server
 
-    from skill import create_app
     from skill.commands._local_ca import LocalAlexaCA
+    from skill.web.app import create_app
 
     ca = LocalAlexaCA()
     settings = {"STORAGE_BACKEND": "sqlite", "SQLITE_PATH": str(database), "ALEXA_SKILL_IDS": SKILL_ID,
