@@ -38,3 +38,28 @@ loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
 # killed; /dev/shm is memory-backed where it exists (Docker, systemd hosts).
 if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
     worker_tmp_dir = "/dev/shm"
+
+# /metrics under several workers: prometheus_client's multiprocess mode keeps each worker's
+# values in files in PROMETHEUS_MULTIPROC_DIR. The master sets it (a fresh temporary directory
+# unless the operator chose one) and empties it before forking, so counters start at zero
+# with the service; workers inherit it and import prometheus_client only after the fork.
+_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def on_starting(server):
+    import glob
+    import tempfile
+
+    path = os.environ.get(_METRICS_DIR)
+    if not path:
+        path = os.environ[_METRICS_DIR] = tempfile.mkdtemp(prefix="skill-metrics-")
+    os.makedirs(path, exist_ok=True)
+    for stale in glob.glob(os.path.join(path, "*.db")):
+        os.remove(stale)
+
+
+def child_exit(server, worker):
+    # A dead worker's live-only values (gauges) go; its counters stay in the totals.
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

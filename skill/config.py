@@ -47,6 +47,8 @@ class Config:
     storage_key_salt: str = field(default="", repr=False)  # HMAC key for row keys; never change it
     log_hash_salt: str = field(default="", repr=False)  # HMAC key for the user refs in log lines
     retention_days: int = DEFAULT_RETENTION_DAYS  # DynamoDB TTL and purge's default; older completed dates are not kept
+    # Bearer token for GET /metrics from other hosts (loopback needs none); empty: loopback only.
+    metrics_token: str = field(default="", repr=False)
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, object]) -> Config:
@@ -86,6 +88,7 @@ class Config:
             storage_key_salt=str(env.get("STORAGE_KEY_SALT") or ""),
             log_hash_salt=str(env.get("LOG_HASH_SALT") or ""),
             retention_days=retention_days,
+            metrics_token=str(env.get("METRICS_TOKEN") or "").strip(),
         )
 
     @classmethod

@@ -14,7 +14,7 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
 from ask_sdk_model.services import ApiClient
 
-from skill.alexa import turn
+from skill.alexa import observe, turn
 from skill.alexa.apl import UserEventHandler
 from skill.alexa.api import AlexaApiClient
 from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
@@ -52,6 +52,7 @@ class IntentEventHandler(AbstractRequestHandler):
         if event.kind is Kind.SYMPTOM:
             # Only that a safety reply was given: what she said is health information.
             log.info("safety reply (user %s)", turn.user_of(handler_input))
+            observe.safety_reply(handler_input)  # a count for /metrics, never what she said
         return turn.respond(handler_input, coach.step(ctx, event))
 
 
@@ -116,6 +117,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("handler failed (user %s)", turn.user_of(handler_input), exc_info=exception)
+        observe.error(handler_input)
         builder = handler_input.response_builder
         if handler_input.request_envelope.session is None or is_request_type("SessionEndedRequest")(handler_input):
             return builder.response  # no speech allowed for these

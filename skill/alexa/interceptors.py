@@ -11,6 +11,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 from ask_sdk_model.services import ApiClient
 
+from skill.alexa import observe
 from skill.alexa.api import device_time_zone, turn_budget
 from skill.alexa.turn import TURN_KEY, Turn, turn_of, user_of
 from skill.core import profile as prof
@@ -39,6 +40,7 @@ class ProfileLoadInterceptor(AbstractRequestInterceptor):
             turn.storage_ok = True
         except StorageError as exc:
             log.error("could not load stored progress (user %s): %s", user_of(handler_input), exc)
+            observe.storage_error(handler_input)
             doc = {}
         profile, problems = prof.from_document(doc, self.content.ids)
         for problem in problems:
@@ -74,3 +76,4 @@ class ProfileSaveInterceptor(AbstractResponseInterceptor):
             attrs.save_persistent_attributes()
         except StorageError as exc:  # she already has her answer; log for the operator
             log.error("could not store progress (user %s): %s", user_of(handler_input), exc)
+            observe.storage_error(handler_input)

@@ -8,25 +8,29 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+import time
+from collections.abc import Mapping
 from typing import Any
 
 from ask_sdk_core.exceptions import AskSdkException
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from skill.alexa import guard
+from skill.alexa.observe import Observed
 from skill.config import Config
 from skill.version import __version__
-from skill.web.body import BodyError, parse_envelope
+from skill.web.body import BodyError, parse_envelope, parsed_deserializer
+from skill.web.health import StorageProbe
+from skill.web.logs import JsonFormatter, new_request_id
+from skill.web.metrics import Metrics, may_read_metrics, verification_reason
 from skill.web.verification import RequestVerifier, VerificationError
 
 log = logging.getLogger("skill.web.app")
 
 SKILL_EXTENSION = "stretch_skill"
+__all__ = ["SKILL_EXTENSION", "Refused", "create_app", "parsed_deserializer"]
 
 
 def _resolve_config(config: Config | Mapping[str, Any] | None) -> Config:
@@ -39,8 +43,10 @@ def _resolve_config(config: Config | Mapping[str, Any] | None) -> Config:
 
 def _configure_logging(level: str) -> None:
     root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not root.handlers:  # gunicorn and the CLI: one JSON object per line on stderr
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        root.addHandler(handler)
     logging.getLogger("skill").setLevel(level)
 
 
@@ -53,52 +59,14 @@ def _error(status: int, reason: str) -> Response:
 class Refused(Exception):
     """The request gets HTTP 400 with this short reason; it never reaches a handler.
 
-    `detail` is for the log only and is never taken from the body (e.g. an exception type).
+    `detail` is for the log only and is never taken from the body (e.g. an exception type);
+    `kind` is the bounded label /metrics counts it under (skill.web.metrics.REFUSALS).
     """
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", kind: str = "guard") -> None:
         super().__init__(reason)
         self.detail = detail
-
-
-def _iso_stamp(raw: object) -> datetime | None:
-    if not isinstance(raw, str):
-        return None
-    try:
-        stamp = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-
-
-def parsed_deserializer(serializer: DefaultSerializer) -> Callable[[dict[str, Any]], RequestEnvelope]:
-    """Map an already-parsed envelope to ask-sdk-model objects with the skill's own serializer.
-
-    DefaultSerializer.deserialize() only takes a JSON string and decodes it again; the
-    mapping step it then runs is the name-mangled _DefaultSerializer__deserialize (private,
-    but the SDK's own code path, and stable since ask-sdk-core 1.0). Should a release rename
-    it, this falls back to the public method at the cost of one more decode, and
-    tests/test_app.py fails so that the change is noticed.
-
-    The SDK parses request.timestamp with dateutil (about 80 us, the largest single step of
-    the mapping); an ISO 8601 stamp - what Alexa sends - is parsed with the standard library
-    instead and set on the mapped request. Anything else is left to the SDK, which refuses it.
-    """
-    mapped = getattr(serializer, "_DefaultSerializer__deserialize", None)
-    if mapped is None:
-        return lambda data: serializer.deserialize(json.dumps(data), RequestEnvelope)
-
-    def to_envelope(data: dict[str, Any]) -> RequestEnvelope:
-        request = data["request"]
-        stamp = _iso_stamp(request.get("timestamp"))
-        if stamp is None:
-            return mapped(data, RequestEnvelope)
-        rest = {key: value for key, value in request.items() if key != "timestamp"}
-        envelope = mapped({**data, "request": rest}, RequestEnvelope)
-        envelope.request.timestamp = stamp
-        return envelope
-
-    return to_envelope
+        self.kind = kind
 
 
 def create_app(
@@ -143,6 +111,10 @@ def create_app(
     alexa_skill = build_skill(persistence, skill_id=sdk_skill_id, content=load_content())
     serializer = alexa_skill.serializer
     to_envelope = parsed_deserializer(serializer)
+    from skill.alexa.intents import INTENT_EVENTS  # the model's intent names (tests/test_layers.py)
+
+    metrics = Metrics(INTENT_EVENTS)
+    probe = StorageProbe(persistence, on_error=metrics.storage_errors.labels("probe").inc)
 
     def envelope_of(body: bytes) -> RequestEnvelope:
         """Read once, verify once, parse once, guard, map once; or Refused(reason)."""
@@ -151,24 +123,42 @@ def create_app(
             if data is None:  # verification off, or a verifier that returns nothing
                 data = parse_envelope(body)
         except VerificationError as exc:
-            raise Refused(f"verification failed: {exc}") from exc
+            metrics.verification_failures.labels(verification_reason(str(exc))).inc()
+            raise Refused(f"verification failed: {exc}", kind="verification") from exc
         except BodyError as exc:
             raise Refused(str(exc)) from exc
         reason = guard.refusal(data, cfg.skill_ids)
         if reason:
             raise Refused(reason)
+        g.request_type = metrics.request_type(data["request"].get("type"))
         try:
             envelope = to_envelope(data)
         except Exception as exc:  # the SDK raises several types for shapes it cannot map
             # Only the type: the SDK's messages quote the payload.
-            raise Refused("request envelope not understood", type(exc).__name__) from exc
+            raise Refused("request envelope not understood", type(exc).__name__, "not_understood") from exc
         if envelope is None or envelope.request is None or envelope.context is None:
-            raise Refused("request envelope not understood")
+            raise Refused("request envelope not understood", kind="not_understood")
+        metrics.requests.labels(g.request_type, metrics.intent(data["request"])).inc()
         return envelope
 
     app = Flask("skill")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
     app.extensions[SKILL_EXTENSION] = alexa_skill
+    app.extensions["stretch_metrics"] = metrics
+
+    @app.before_request
+    def start() -> None:
+        g.started = time.perf_counter()
+        g.request_id = new_request_id()
+        g.request_type, g.outcome = "other", ("error", "")  # until the view says otherwise
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "-")
+        if request.path == "/alexa" and request.method == "POST":
+            metrics.replies.labels(*g.outcome).inc()
+            metrics.latency.labels(g.request_type).observe(time.perf_counter() - g.started)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
@@ -179,24 +169,37 @@ def create_app(
         }.get(exc.code or 500, (exc.name or "error").lower())
         if exc.code == 413:
             log.warning("refused request: %s", reason)
+            g.outcome = ("refused", "too_large")
         return _error(exc.code or 500, reason)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
+        g.outcome = ("error", "")
         # The skill's own catch-all answers inside invoke(); this only guards the edge itself.
         log.exception("unexpected error at the web edge")
         return _error(500, "internal error")
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return jsonify(
+        writable = probe.writable()  # a write and a read of a reserved row, cached a few seconds
+        response = jsonify(
             {
-                "status": "ok",
+                "status": "ok" if writable else "storage not writable",
                 "version": __version__,
                 "verification": verifier is not None,
                 "storage": cfg.storage_backend,
+                "storage_writable": writable,
             }
         )
+        response.status_code = 200 if writable else 503
+        return response
+
+    @app.get("/metrics")
+    def metrics_page() -> Response:
+        if not may_read_metrics(request.headers, request.remote_addr, cfg.metrics_token):
+            return _error(403, "metrics are served to loopback or with the bearer token")
+        body, content_type = metrics.render()
+        return Response(body, status=200, content_type=content_type)
 
     @app.post("/alexa")
     def alexa() -> Response:
@@ -206,13 +209,22 @@ def create_app(
         except Refused as exc:
             # Never the body: our own reason, and for the SDK's errors only their type.
             log.warning("refused request: %s%s", exc, f" ({exc.detail})" if exc.detail else "")
+            g.outcome = ("refused", exc.kind)
             return _error(400, str(exc))
+        seen = Observed()  # the SDK hands it to every handler as handler_input.context
         try:
-            response_envelope = alexa_skill.invoke(request_envelope=envelope, context=None)
+            response_envelope = alexa_skill.invoke(request_envelope=envelope, context=seen)
         except AskSdkException:
             # Raised before any handler runs, e.g. the SDK's own application id check.
             log.warning("refused request: request not for this skill")
+            g.outcome = ("refused", "wrong_skill")
             return _error(400, "request not for this skill")
+        finally:
+            if seen.storage_errors:
+                metrics.storage_errors.labels("turn").inc(seen.storage_errors)
+            if seen.safety_reply:
+                metrics.safety_replies.inc()
+        g.outcome = ("error", "") if seen.error else ("ok", "")
         return Response(
             # allow_nan=False: never emit JSON that Alexa (or any strict parser) cannot read.
             json.dumps(serializer.serialize(response_envelope), allow_nan=False, separators=(",", ":")),

@@ -1,0 +1,52 @@
+"""Structured logs: one JSON object per line, with the id of the request being served.
+
+The id is ours (random, per POST), set by the edge and returned as X-Request-Id, so an
+operator can match a reply to its log lines. Nothing from a request body is added here:
+messages are the code's own, request-supplied values in them are passed through
+skill.alexa.logsafe.clean, and users appear only as keyed pseudonyms (storage.privacy).
+A traceback is logged as its exception type and frames (file, line, function), never the
+exception's message, which may quote what she said.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import traceback
+import uuid
+from datetime import UTC, datetime
+
+__all__ = ["JsonFormatter", "new_request_id", "request_id"]
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+FRAMES_KEPT = 8
+
+
+def new_request_id() -> str:
+    rid = uuid.uuid4().hex[:16]
+    _request_id.set(rid)
+    return rid
+
+
+def request_id() -> str:
+    return _request_id.get()
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": _request_id.get(),
+            "msg": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _, tb = record.exc_info
+            entry["exc_type"] = kind.__name__
+            entry["exc_frames"] = [
+                f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno}:{frame.name}"
+                for frame in traceback.extract_tb(tb)[-FRAMES_KEPT:]
+            ]
+        return json.dumps(entry, ensure_ascii=True)
