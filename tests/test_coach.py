@@ -27,7 +27,7 @@ from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-IDS = tuple(CONTENT.ids)
+IDS = tuple(CONTENT.routine("standard").stretches)  # the standard routine, in order
 HEARD = Profile(disclaimer_heard=True)
 
 
@@ -113,10 +113,10 @@ def at_stretch(index: int, profile: Profile = HEARD) -> coach.Outcome:
 
 def test_resume_is_offered_within_a_day_and_not_after() -> None:
     stopped = step(at_stretch(2), Kind.STOP)
-    assert stopped.reply.end_session and stopped.profile.position.current == "wall_angels"
+    assert stopped.reply.end_session and stopped.profile.position.current == "shoulder_squeezes"
     assert stopped.profile.position.done == IDS[:2]
     soon = coach.new_session_state(stopped.profile, NOW + timedelta(hours=23), IDS)
-    assert soon.mode is Mode.RESUME and soon.current == "wall_angels" and soon.done == IDS[:2]
+    assert soon.mode is Mode.RESUME and soon.current == "shoulder_squeezes" and soon.done == IDS[:2]
     later = coach.new_session_state(stopped.profile, NOW + timedelta(hours=25), IDS)
     assert later.mode is Mode.IDLE and later.current is None
 
@@ -124,22 +124,22 @@ def test_resume_is_offered_within_a_day_and_not_after() -> None:
 def test_no_answer_after_a_stretch_counts_it_and_keeps_the_next_one() -> None:
     out = coach.session_ended(ctx(at_stretch(1).state, HEARD), "EXCEEDED_MAX_REPROMPTS")
     assert out.reply == coach.SILENT
-    assert out.profile.position.current == "wall_angels" and out.profile.position.done == IDS[:2]
+    assert out.profile.position.current == "shoulder_squeezes" and out.profile.position.done == IDS[:2]
 
 
 def test_no_answer_to_the_wait_keeps_the_same_stretch() -> None:
     waiting = step(at_stretch(1), Kind.WAIT)
     assert waiting.state.mode is Mode.WAITING
     out = coach.session_ended(ctx(waiting.state, HEARD), "EXCEEDED_MAX_REPROMPTS")
-    assert out.profile.position.current == "shoulder_squeezes" and out.profile.position.done == IDS[:1]
+    assert out.profile.position.current == "childs_pose" and out.profile.position.done == IDS[:1]
 
 
 def test_the_wait_and_carry_on_keep_her_place() -> None:
     waiting = step(at_stretch(3), Kind.WAIT)
-    assert waiting.state.base is Mode.ROUTINE and waiting.state.current == "childs_pose"
-    assert waiting.reply.parts[-1] == CONTENT.say("ask_carry_on", name="child's pose")
+    assert waiting.state.base is Mode.ROUTINE and waiting.state.current == "wall_angels"
+    assert waiting.reply.parts[-1] == CONTENT.say("ask_carry_on", name="wall angels")
     back = step(waiting, Kind.CONTINUE)
-    assert back.state.mode is Mode.ROUTINE and back.state.current == "childs_pose"
+    assert back.state.mode is Mode.ROUTINE and back.state.current == "wall_angels"
     assert back.state.done == IDS[:3]
 
 
@@ -153,7 +153,8 @@ def test_the_end_of_the_routine_says_what_she_did(path, said, counted) -> None:
     for kind in path:
         out = step(out, kind)
     assert out.reply.end_session and out.profile.position is None
-    params = {"routine_done": {"minutes": minutes_phrase(out_spent(path))}, "routine_end_none_done": {},
+    params = {"routine_done": {"minutes": minutes_phrase(out_spent(path)), "all_stretches": "all five stretches"},
+              "routine_end_none_done": {},
               "routine_end_partial": {"done": "three", "total": "five"}}[said]
     assert out.reply.parts[0] == CONTENT.say(said, **params)
     assert bool(out.profile.completed) is counted
@@ -202,7 +203,7 @@ def test_pain_mid_routine_offers_to_skip_and_no_ends_with_the_next_stretch_saved
     assert out.state.mode is Mode.PAIN and not out.reply.end_session
     stopped = step(out, Kind.NO)
     assert stopped.reply.end_session and stopped.profile.check_in
-    assert stopped.profile.position.current == "wall_angels"
+    assert stopped.profile.position.current == "shoulder_squeezes"
 
 
 def test_discomfort_offers_a_gentler_version_of_the_same_stretch() -> None:
@@ -227,7 +228,7 @@ def test_adjust_at_the_ends_of_the_scale() -> None:
 def test_adjust_mid_stretch_replays_it_at_the_new_setting() -> None:
     before = at_stretch(2)
     out = step(before, Kind.ADJUST, "longer")
-    assert out.state.current == "wall_angels" and out.state.settings.dose == "full"
+    assert out.state.current == "shoulder_squeezes" and out.state.settings.dose == "full"
     plan = next(p for p in out.reply.parts if isinstance(p, Timeline))
     old = next(p for p in before.reply.parts if isinstance(p, Timeline))
     assert plan.exercise_id == old.exercise_id and plan.planned_s > old.planned_s
@@ -247,11 +248,11 @@ def test_spoken_list() -> None:
 # --- routine state in session attributes ------------------------------------------------------
 
 def test_state_round_trips_through_session_attributes() -> None:
-    state = rt.RoutineState(order=IDS, mode=Mode.WAITING, back=Mode.ROUTINE, current="childs_pose",
+    state = rt.RoutineState(order=IDS, mode=Mode.WAITING, back=Mode.ROUTINE, current="wall_angels",
                             settings=Settings("faster", "short"), done=IDS[:2], spent_s=201.5,
                             topic="frequency", tipped=True)
     assert rt.from_attributes(rt.to_attributes(state), IDS) == state
-    assert rt.to_attributes(state)["coach"]["v"] == 2
+    assert rt.to_attributes(state)["coach"]["v"] == 3
 
 
 def test_v1_attributes_are_upgraded() -> None:
@@ -259,14 +260,14 @@ def test_v1_attributes_are_upgraded() -> None:
                      "dose": "full", "done": list(IDS[:2]), "spent_s": 100.0, "asking": "delete",
                      "replay": ["answer", "FrequencyIntent"]}}
     state = rt.from_attributes(old, IDS)
-    assert state.mode is Mode.DELETE and state.back is Mode.RESUME and state.current == "wall_angels"
+    assert state.mode is Mode.DELETE and state.back is Mode.RESUME and state.current == "shoulder_squeezes"
     assert state.settings == Settings("slower", "full") and state.done == IDS[:2] and state.topic == "frequency"
 
 
 @pytest.mark.parametrize("bad, salvaged", [
     ({"coach": []}, None),
-    ({"coach": {"v": 3, "current": "wall_angels"}}, "wall_angels"),
-    ({"coach": {"v": 1, "mode": "routine", "order": list(IDS), "index": 1}}, "shoulder_squeezes"),
+    ({"coach": {"v": 3, "current": "shoulder_squeezes"}}, "shoulder_squeezes"),
+    ({"coach": {"v": 1, "mode": "routine", "order": list(IDS), "index": 1}}, "childs_pose"),
     ({"coach": {"v": 2, "mode": "routine", "order": list(IDS), "current": None, "done": [], "spent_s": 0,
                 "pace": "normal", "dose": "standard"}}, None),
     ({"coach": {"v": 2, "mode": "described", "order": list(IDS), "current": None, "done": [], "spent_s": 0,
@@ -283,8 +284,8 @@ def test_no_state_is_none() -> None:
 
 
 def test_recover_restarts_the_salvaged_stretch_or_asks() -> None:
-    out = coach.recover(ctx(profile=HEARD), "childs_pose")
-    assert out.state.mode is Mode.ROUTINE and out.state.current == "childs_pose"
+    out = coach.recover(ctx(profile=HEARD), "wall_angels")
+    assert out.state.mode is Mode.ROUTINE and out.state.current == "wall_angels"
     assert out.reply.parts[0] == CONTENT.say("lost_place")
     asked = coach.recover(ctx(profile=HEARD), None)
     assert asked.state.mode is Mode.IDLE and not asked.reply.end_session
@@ -293,13 +294,13 @@ def test_recover_restarts_the_salvaged_stretch_or_asks() -> None:
 # --- stored profile ---------------------------------------------------------------------------
 
 def test_profile_round_trips_and_keeps_only_progress() -> None:
-    profile = Profile(position=prof.Position(IDS, "shoulder_squeezes", IDS[:1], 60.0, NOW),
+    profile = Profile(position=prof.Position(IDS, "childs_pose", IDS[:1], 60.0, NOW),
                       settings=Settings("slower", "full"), completed=(NOW - timedelta(days=1),),
                       disclaimer_heard=True, check_in=True, time_zone="Europe/London", last_seen=NOW)
     doc = prof.to_document(profile)
     assert set(doc) == {"v", "position", "settings", "completed", "disclaimer_heard", "check_in", "time_zone",
-                        "last_seen"}
-    assert doc["v"] == 2 and doc["position"]["current"] == "shoulder_squeezes"
+                        "last_seen", "routine"}
+    assert doc["v"] == 3 and doc["position"]["current"] == "childs_pose"
     back, problems = prof.from_document(doc, IDS)
     assert back == profile and problems == []
 
@@ -308,7 +309,7 @@ def test_a_v1_profile_position_is_read_by_index() -> None:
     doc = {"v": 1, "position": {"order": list(IDS), "index": 3, "done": list(IDS[:3]), "spent_s": 300.0,
                                 "saved_at": "2026-11-25T08:00:00Z"}, "disclaimer_heard": True}
     profile, problems = prof.from_document(doc, IDS)
-    assert profile.position.current == "childs_pose" and problems == []
+    assert profile.position.current == "wall_angels" and problems == []
 
 
 def test_a_partly_broken_profile_keeps_what_is_valid() -> None:

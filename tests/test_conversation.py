@@ -25,8 +25,8 @@ from tests.envelopes import USER_ID, intent_request, launch_request, skill_disab
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
-IDS = list(CONTENT.ids)
-NAMES = [e.name for e in CONTENT.exercises]
+IDS = list(CONTENT.routine("standard").stretches)  # the standard routine, in order
+NAMES = [CONTENT.exercise(i).name for i in IDS]
 Q = CONTENT.say  # questions by key: the words may change, the question may not
 MODEL_INTENTS = sorted(
     i["name"] for i in json.loads(MODEL.read_text())["interactionModel"]["languageModel"]["intents"]
@@ -86,11 +86,11 @@ def again(talk: Conversation) -> None:
 
 
 def single(talk: Conversation) -> None:
-    talk.intent("ExerciseIntent", exercise="wall angels")
+    talk.intent("ExerciseIntent", exercise="shoulder blade squeezes")
 
 
 def described(talk: Conversation) -> None:
-    talk.intent("DescribeExerciseIntent", exercise="child's pose")
+    talk.intent("DescribeExerciseIntent", exercise="wall angels")
 
 
 def waiting(talk: Conversation) -> None:
@@ -126,7 +126,7 @@ SETUPS = [
     pytest.param(check, "check"),
     pytest.param(gentler, "gentler"), pytest.param(pain, "pain"), pytest.param(delete, "delete"),
 ]
-SLOTS = {"ExerciseIntent": {"exercise": "child's pose"}, "DescribeExerciseIntent": {"exercise": "cat"},
+SLOTS = {"ExerciseIntent": {"exercise": "wall angels"}, "DescribeExerciseIntent": {"exercise": "cat"},
          "SymptomIntent": {"symptom": "bleeding"}}
 
 
@@ -141,7 +141,7 @@ def test_every_intent_in_every_mode_gives_a_valid_answer(talk: Conversation, set
     if intent == "SymptomIntent":  # bleeding: a warning sign
         said.says("healthcare provider", "emergency number", "can't call anyone")
     if not said.ends_session:
-        assert said.state["v"] == 2 and said.state["mode"]
+        assert said.state["v"] == 3 and said.state["mode"]
     assert "Sorry, something went wrong" not in said.speech
 
 
@@ -169,7 +169,7 @@ def test_finishing_records_the_date_and_clears_the_place(talk: Conversation, sto
     assert len(doc["completed"]) == 1
     assert doc["disclaimer_heard"] is True and doc["check_in"] is False
     assert set(doc) == {"v", "position", "settings", "completed", "disclaimer_heard", "check_in",
-                        "time_zone", "last_seen"}
+                        "time_zone", "last_seen", "routine"}
 
 
 def test_summary_states_time_spent(talk: Conversation) -> None:
@@ -193,20 +193,20 @@ def test_previous_skip_and_start_over(talk: Conversation) -> None:
     talk.intent("SkipIntent").says("Stretch 2 of 5")
     skipped = talk.intent("SkipIntent").says("Stretch 3 of 5")
     assert skipped.state["done"] == ["cat_cow"]  # skipped squeezes are not counted as done
-    assert talk.intent("AMAZON.NextIntent").state["done"] == ["cat_cow", "wall_angels"]
+    assert talk.intent("AMAZON.NextIntent").state["done"] == ["cat_cow", "shoulder_squeezes"]
     said = talk.intent("AMAZON.StartOverIntent").says("Stretch 1 of 5")
     assert said.state["done"] == [] and said.state["current"] == "cat_cow"
 
 
 def test_skip_on_the_last_stretch_ends_honestly(talk: Conversation) -> None:
-    at(4)(talk)  # cat-cow to child's pose done with "next"
+    at(4)(talk)  # cat-cow to wall angels done with "next"
     said = talk.intent("SkipIntent").says("You did four of the five").does_not_say("finished all five")
     assert said.ends_session
 
 
 def test_jump_to_a_stretch_mid_routine_and_continue_from_there(talk: Conversation) -> None:
     at(0)(talk)
-    said = talk.intent("ExerciseIntent", exercise="childs pose").says("Stretch 4 of 5: child's pose")
+    said = talk.intent("ExerciseIntent", exercise="wall angels").says("Stretch 4 of 5: wall angels")
     assert said.state["mode"] == "routine"
     talk.intent("AMAZON.NextIntent").says("Stretch 5 of 5")
 
@@ -246,9 +246,9 @@ def test_stop_cancel_and_home_keep_her_place(talk: Conversation, storage, intent
     at(1)(talk)
     said = talk.intent(intent)
     assert said.ends_session
-    said.says("saved your place at shoulder blade squeezes")
-    assert stored(storage)["position"]["current"] == "shoulder_squeezes"
-    talk.launch().says("You were on shoulder blade squeezes")
+    said.says("saved your place at child's pose")
+    assert stored(storage)["position"]["current"] == "childs_pose"
+    talk.launch().says("You were on child's pose")
 
 
 def test_help_depends_on_where_she_is(talk: Conversation) -> None:
@@ -259,8 +259,8 @@ def test_help_depends_on_where_she_is(talk: Conversation) -> None:
 
 def test_fallback_keeps_her_place(talk: Conversation) -> None:
     at(1)(talk)
-    said = talk.intent("AMAZON.FallbackIntent").says("didn't catch", Q("ask_next", next_name="wall angels"))
-    assert said.state["current"] == "shoulder_squeezes" and not said.ends_session
+    said = talk.intent("AMAZON.FallbackIntent").says("didn't catch", Q("ask_next", next_name="shoulder blade squeezes"))
+    assert said.state["current"] == "childs_pose" and not said.ends_session
 
 
 def test_unknown_intent_is_answered_like_fallback(talk: Conversation) -> None:
@@ -279,8 +279,8 @@ def test_session_timeout_after_a_stretch_resumes_at_the_next_one(talk: Conversat
     at(1)(talk)
     talk.end("EXCEEDED_MAX_REPROMPTS")  # spoken to its end; nobody said next: it was done
     pos = stored(storage)["position"]
-    assert pos["current"] == "wall_angels" and pos["done"] == ["cat_cow", "shoulder_squeezes"]
-    talk.launch().says("You were on wall angels, stretch 3 of 5")
+    assert pos["current"] == "shoulder_squeezes" and pos["done"] == ["cat_cow", "childs_pose"]
+    talk.launch().says("You were on shoulder blade squeezes, stretch 3 of 5")
 
 
 def test_session_closed_by_user_keeps_the_current_stretch(talk: Conversation, storage) -> None:
@@ -315,7 +315,7 @@ def test_resume_offer_no_then_yes_starts_fresh(talk: Conversation) -> None:
 
 def test_resume_offer_yes_picks_up_where_she_was(talk: Conversation) -> None:
     resume(talk)
-    said = talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: wall angels")
+    said = talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: shoulder blade squeezes")
     assert said.state["done"] == IDS[:2]
 
 
@@ -325,7 +325,7 @@ def test_an_old_unfinished_routine_is_mentioned_not_offered(client, storage) -> 
     talk.intent("AMAZON.StopIntent")
     talk.wait(hours=30)
     said = talk.launch()
-    said.says("got as far as wall angels", "Stretch 1 of 5").does_not_say("You were on")
+    said.says("got as far as shoulder blade squeezes", "Stretch 1 of 5").does_not_say("You were on")
     assert stored(storage)["position"]["current"] == "cat_cow"  # the new routine's place
 
 
@@ -373,7 +373,7 @@ def test_first_use_note_is_spoken_once_per_user(client) -> None:
     first.intent("AMAZON.YesIntent").does_not_say("general information")
     first.launch().does_not_say("general information")
     other = Conversation(client, user_id=USER_ID.replace("AEXAMPLE", "BEXAMPLE"))
-    other.intent("ExerciseIntent", exercise="wall angels").says("general information", "Let's do wall angels")
+    other.intent("ExerciseIntent", exercise="shoulder blade squeezes").says("general information", "Let's do shoulder blade squeezes")
 
 
 def test_one_shot_start_in_a_new_session(client) -> None:
@@ -435,20 +435,20 @@ def post(client, intent: str, attributes: dict, **slots) -> Said:
 
 def test_v1_routine_attributes_are_upgraded(client, caplog) -> None:
     caplog.set_level(logging.WARNING)
-    said = post(client, "AMAZON.NextIntent", v1()).says("Stretch 4 of 5: child's pose")
-    assert said.state["v"] == 2 and said.state["current"] == "childs_pose"
+    said = post(client, "AMAZON.NextIntent", v1()).says("Stretch 4 of 5: wall angels")
+    assert said.state["v"] == 3 and said.state["current"] == "wall_angels"
     assert said.state["done"] == IDS[:3] and said.state["spent_s"] > 240
     assert "discarded" not in caplog.text
 
 
 def test_v1_resume_offer_is_upgraded(client) -> None:
-    said = post(client, "AMAZON.ResumeIntent", v1("resume_offer")).says("Stretch 3 of 5: wall angels")
+    said = post(client, "AMAZON.ResumeIntent", v1("resume_offer")).says("Stretch 3 of 5: shoulder blade squeezes")
     assert said.state["mode"] == "routine"
 
 
 def test_v1_delete_question_is_upgraded(client) -> None:
     said = post(client, "AMAZON.NoIntent", v1(asking="delete")).says("kept")
-    assert said.state["mode"] == "routine" and said.state["current"] == "wall_angels"
+    assert said.state["mode"] == "routine" and said.state["current"] == "shoulder_squeezes"
 
 
 def test_v1_answer_is_repeated(client) -> None:
@@ -459,14 +459,14 @@ def test_v1_answer_is_repeated(client) -> None:
 GARBLED = [
     pytest.param({"coach": "nonsense"}, None, id="not-an-object"),
     pytest.param({"coach": {"v": 0}}, None, id="version-0"),
-    pytest.param({"coach": {"v": 3, "mode": "routine", "current": "wall_angels"}}, "wall_angels",
+    pytest.param({"coach": {"v": 3, "mode": "routine", "current": "shoulder_squeezes"}}, "shoulder_squeezes",
                  id="unknown-version-salvaged"),
-    pytest.param({"coach": {"v": 2, "mode": "dancing", "current": "childs_pose", "order": IDS}}, "childs_pose",
+    pytest.param({"coach": {"v": 2, "mode": "dancing", "current": "wall_angels", "order": IDS}}, "wall_angels",
                  id="unknown-mode-salvaged"),
     pytest.param(v1(index=9), None, id="v1-index-out-of-range"),
-    pytest.param(v1(index=1, pace="warp"), "shoulder_squeezes", id="v1-bad-pace-salvaged"),
+    pytest.param(v1(index=1, pace="warp"), "childs_pose", id="v1-bad-pace-salvaged"),
     pytest.param(v1(index="2", done=["yoga"], spent_s=-1), None, id="v1-garbage"),
-    pytest.param(v1(mode="dancing", index=3), "childs_pose", id="v1-unknown-mode-salvaged"),
+    pytest.param(v1(mode="dancing", index=3), "wall_angels", id="v1-unknown-mode-salvaged"),
     pytest.param({"coach": {"v": 2, "mode": "routine", "order": IDS, "current": "yoga", "done": []}}, None,
                  id="v2-unknown-stretch"),
 ]
@@ -478,7 +478,7 @@ def test_unreadable_session_state_apologises_and_restarts_her_stretch(client, ca
                                                                       intent) -> None:
     caplog.set_level(logging.WARNING)
     said = post(client, intent, attributes).says("Sorry, I lost track of where we were")
-    assert said.state["v"] == 2 and not said.ends_session
+    assert said.state["v"] == 3 and not said.ends_session
     if salvaged is None:
         said.says(Q("ask_idle"))
         assert said.state["mode"] == "idle"
@@ -529,9 +529,9 @@ def test_a_crashing_handler_apologises_and_keeps_her_place(talk: Conversation, m
     at(1)(talk)
     crash_the_coach(monkeypatch)
     said = raw_intent(talk, "AMAZON.NextIntent")
-    said.says("Sorry, something went wrong", "shoulder blade squeezes")
+    said.says("Sorry, something went wrong", "child's pose")
     assert not said.ends_session and said.reprompt
-    assert said.state["current"] == "shoulder_squeezes"
+    assert said.state["current"] == "childs_pose"
     assert "forced failure" in caplog.text
     monkeypatch.undo()
     talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5")
@@ -567,7 +567,7 @@ def test_storage_failures_never_cost_her_the_stretch_or_her_progress(caplog) -> 
     at(1)(talk)
     talk.intent("AMAZON.StopIntent")
     before = stored(storage)
-    assert before["position"]["current"] == "shoulder_squeezes"
+    assert before["position"]["current"] == "childs_pose"
 
     storage.fail_get = True
     talk.launch().says(Q("ask_ready", name="cat-cow"))  # read as a new user: she still gets to stretch
@@ -597,12 +597,12 @@ def test_a_delete_question_never_costs_her_place(talk: Conversation, storage) ->
     at(1)(talk)
     talk.intent("DeleteDataIntent").says("delete")
     talk.intent("AMAZON.FallbackIntent").says("didn't catch", "delete")
-    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: wall angels")
+    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: shoulder blade squeezes")
     talk.intent("AMAZON.YesIntent").says("Stretch 4 of 5")  # yes now means next, not delete
-    assert stored(storage)["position"]["current"] == "childs_pose"
+    assert stored(storage)["position"]["current"] == "wall_angels"
     # At the resume offer: asked, answered no, and the offered stretch is still the one to do.
     talk.intent("AMAZON.StopIntent")
-    talk.launch().says("You were on child's pose")
+    talk.launch().says("You were on wall angels")
     talk.intent("DeleteDataIntent")
-    talk.intent("AMAZON.NoIntent").says("kept", Q("ask_resume", name="child's pose"))
-    talk.intent("AMAZON.ResumeIntent").says("Stretch 4 of 5: child's pose")
+    talk.intent("AMAZON.NoIntent").says("kept", Q("ask_resume", name="wall angels"))
+    talk.intent("AMAZON.ResumeIntent").says("Stretch 4 of 5: wall angels")

@@ -19,8 +19,8 @@ from tests.envelopes import USER_ID, intent_request, launch_request
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
-IDS = list(CONTENT.ids)
-NAMES = [e.name for e in CONTENT.exercises]
+IDS = list(CONTENT.routine("standard").stretches)  # the standard routine, in order
+NAMES = [CONTENT.exercise(i).name for i in IDS]
 Q = CONTENT.say  # the questions, by key: the words may change, the question asked may not
 LANGUAGE = MODEL_JSON["interactionModel"]["languageModel"]
 
@@ -92,32 +92,32 @@ def test_1_wait_is_a_quiet_minute_in_the_session(talk: Conversation, how: str) -
     if how == "routine":
         routine_at(talk, 1)
     else:
-        talk.intent("ExerciseIntent", exercise="squeeze")
+        talk.intent("ExerciseIntent", exercise="child's pose")
     said = talk.intent("AMAZON.PauseIntent")
     assert 45 <= total_break_seconds(said.ssml) <= 60  # about a minute with the words; breaks <= 10 s checked
     pauses = [(pause, text) for pause, text in heard(said.ssml) if isinstance(text, str) and text.strip()]
     halfway = [pause for pause, text in pauses if "Take your time" in text]
     assert len(halfway) == 1 and 20 <= halfway[0] <= 35  # one soft check-in, about halfway
-    asks(said, Q("ask_carry_on", name="shoulder blade squeezes"))
+    asks(said, Q("ask_carry_on", name="child's pose"))
     assert not said.ends_session
     assert said.state["mode"] == "waiting" and said.state["back"] == how
-    assert said.state["current"] == "shoulder_squeezes"
+    assert said.state["current"] == "childs_pose"
 
 
 @pytest.mark.parametrize("ready", ["AMAZON.YesIntent", "AMAZON.ResumeIntent"])
 def test_1_ready_after_the_wait_restarts_the_same_stretch(talk: Conversation, ready: str) -> None:
     routine_at(talk, 1)
     talk.intent("AMAZON.PauseIntent")
-    said = talk.intent(ready).says("start it again from the beginning", "Stretch 2 of 5: shoulder blade squeezes")
-    assert said.state["mode"] == "routine" and said.state["current"] == "shoulder_squeezes"
+    said = talk.intent(ready).says("start it again from the beginning", "Stretch 2 of 5: child's pose")
+    assert said.state["mode"] == "routine" and said.state["current"] == "childs_pose"
     assert said.state["done"] == ["cat_cow"]  # not counted: she has not done it yet
 
 
 def test_1_ready_after_a_wait_in_a_single_stretch_restarts_it(talk: Conversation) -> None:
-    talk.intent("ExerciseIntent", exercise="wall angels")
-    asks(talk.intent("AMAZON.PauseIntent"), Q("ask_carry_on", name="wall angels"))
-    said = talk.intent("AMAZON.YesIntent").says("Let's do wall angels").does_not_say("Stretch 3 of 5")
-    assert said.state["mode"] == "single" and said.state["current"] == "wall_angels"
+    talk.intent("ExerciseIntent", exercise="shoulder blade squeezes")
+    asks(talk.intent("AMAZON.PauseIntent"), Q("ask_carry_on", name="shoulder blade squeezes"))
+    said = talk.intent("AMAZON.YesIntent").says("Let's do shoulder blade squeezes").does_not_say("Stretch 3 of 5")
+    assert said.state["mode"] == "single" and said.state["current"] == "shoulder_squeezes"
 
 
 def test_1_no_answer_to_the_wait_keeps_her_place_for_next_time(talk: Conversation, storage) -> None:
@@ -125,24 +125,24 @@ def test_1_no_answer_to_the_wait_keeps_her_place_for_next_time(talk: Conversatio
     talk.intent("AMAZON.PauseIntent")
     talk.end("EXCEEDED_MAX_REPROMPTS")
     pos = stored(storage)["position"]
-    assert pos["current"] == "shoulder_squeezes" and pos["done"] == ["cat_cow"]  # waiting is not doing
-    said = talk.launch().says("You were on shoulder blade squeezes")
-    asks(said, Q("ask_resume", name="shoulder blade squeezes"))
+    assert pos["current"] == "childs_pose" and pos["done"] == ["cat_cow"]  # waiting is not doing
+    said = talk.launch().says("You were on child's pose")
+    asks(said, Q("ask_resume", name="child's pose"))
     assert said.state["mode"] == "resume"
-    talk.intent("AMAZON.YesIntent").says("Stretch 2 of 5: shoulder blade squeezes")
+    talk.intent("AMAZON.YesIntent").says("Stretch 2 of 5: child's pose")
 
 
 @pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
 def test_1_stop_during_the_wait_ends_and_saves(talk: Conversation, storage, intent: str) -> None:
     routine_at(talk, 2)
     talk.intent("AMAZON.PauseIntent")
-    said = talk.intent(intent).says("saved your place at wall angels")
+    said = talk.intent(intent).says("saved your place at shoulder blade squeezes")
     assert said.ends_session
-    assert stored(storage)["position"]["current"] == "wall_angels"
+    assert stored(storage)["position"]["current"] == "shoulder_squeezes"
 
 
 def test_1_stop_during_a_wait_in_a_single_stretch_ends(talk: Conversation) -> None:
-    talk.intent("ExerciseIntent", exercise="wall angels")
+    talk.intent("ExerciseIntent", exercise="shoulder blade squeezes")
     talk.intent("AMAZON.PauseIntent")
     assert talk.intent("AMAZON.StopIntent").says("Take care").ends_session
 
@@ -152,7 +152,7 @@ def test_1_not_ready_yet_waits_another_minute(talk: Conversation) -> None:
     talk.intent("AMAZON.PauseIntent")
     said = talk.intent("AMAZON.NoIntent")
     assert total_break_seconds(said.ssml) >= 45 and said.state["mode"] == "waiting"
-    asks(said, Q("ask_carry_on", name="shoulder blade squeezes"))
+    asks(said, Q("ask_carry_on", name="child's pose"))
 
 
 # --- 2. completion from what she did ------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_2_three_of_five_is_said_honestly(talk: Conversation, storage) -> None:
     talk.intent("FrequencyIntent").says("haven't finished a full routine")
 
 
-@pytest.mark.parametrize("heard_name", ["chest", "child's pose"])
+@pytest.mark.parametrize("heard_name", ["chest", "wall angels"])
 def test_2_a_one_shot_stretch_and_next_is_never_a_finished_routine(talk: Conversation, storage,
                                                                     heard_name: str) -> None:
     talk.intent("ExerciseIntent", exercise=heard_name)
@@ -186,14 +186,14 @@ def test_2_a_one_shot_stretch_and_next_is_never_a_finished_routine(talk: Convers
 
 
 def test_2_one_shot_then_the_rest_counts_only_what_was_done(talk: Conversation, storage) -> None:
-    talk.intent("ExerciseIntent", exercise="child's pose")
+    talk.intent("ExerciseIntent", exercise="wall angels")
     talk.intent("AMAZON.NextIntent").says("Stretch 5 of 5: chest opener")
     talk.intent("AMAZON.NextIntent").says("You did two of the five").does_not_say("finished all five")
     assert stored(storage)["completed"] == []
 
 
 def test_2_a_skipped_one_shot_stretch_is_not_counted_as_done(talk: Conversation) -> None:
-    talk.intent("ExerciseIntent", exercise="child's pose")
+    talk.intent("ExerciseIntent", exercise="wall angels")
     said = talk.intent("SkipIntent").says("Stretch 5 of 5: chest opener")
     assert said.state["done"] == []
     talk.intent("AMAZON.NextIntent").says("You did one of the five")
@@ -212,20 +212,20 @@ def test_2_doing_all_five_is_counted(talk: Conversation, storage) -> None:
 
 @pytest.fixture
 def offered(talk: Conversation) -> Conversation:
-    """Cat-cow and squeezes done, stopped on wall angels, launched again: "pick up with wall angels?"."""
+    """Cat-cow and squeezes done, stopped on shoulder blade squeezes, launched again: "pick up with shoulder blade squeezes?"."""
     routine_at(talk, 2)
     talk.intent("AMAZON.StopIntent")
-    said = talk.launch().says("You were on wall angels, stretch 3 of 5")
-    asks(said, Q("ask_resume", name="wall angels"))
+    said = talk.launch().says("You were on shoulder blade squeezes, stretch 3 of 5")
+    asks(said, Q("ask_resume", name="shoulder blade squeezes"))
     no_timeline(said)
     return talk
 
 
 @pytest.mark.parametrize("intent, slots, heard_text, current, done", [
-    ("AMAZON.YesIntent", {}, "Stretch 3 of 5: wall angels", "wall_angels", IDS[:2]),
-    ("AMAZON.ResumeIntent", {}, "Stretch 3 of 5: wall angels", "wall_angels", IDS[:2]),
-    ("SkipIntent", {}, "Stretch 4 of 5: child's pose", "childs_pose", IDS[:2]),
-    ("AMAZON.PreviousIntent", {}, "Stretch 2 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
+    ("AMAZON.YesIntent", {}, "Stretch 3 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
+    ("AMAZON.ResumeIntent", {}, "Stretch 3 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
+    ("SkipIntent", {}, "Stretch 4 of 5: wall angels", "wall_angels", IDS[:2]),
+    ("AMAZON.PreviousIntent", {}, "Stretch 2 of 5: child's pose", "childs_pose", IDS[:2]),
     ("AMAZON.StartOverIntent", {}, "Stretch 1 of 5: cat-cow", "cat_cow", []),
     ("ExerciseIntent", {"exercise": "the chest one"}, "Stretch 5 of 5: chest opener", "chest_opener", IDS[:2]),
 ], ids=["yes", "resume", "skip", "previous", "start-over", "a-name"])
@@ -262,7 +262,7 @@ def test_4_adjusting_mid_stretch_replays_the_same_stretch_at_the_new_setting(tal
     key, value = setting
     assert said.state[key] == value
     assert stored(storage)["settings"][key] == value  # kept for next time
-    asks(said, Q("ask_next", next_name="shoulder blade squeezes"))
+    asks(said, Q("ask_next", next_name="child's pose"))
 
 
 @pytest.mark.parametrize("question", ["AMAZON.HelpIntent", "ProgressIntent"])
@@ -271,7 +271,7 @@ def test_4_repeat_after_a_question_replays_the_stretch_not_the_answer(talk: Conv
     talk.intent(question)
     said = talk.intent("AMAZON.RepeatIntent")
     assert said.speech == stretch.speech
-    assert said.state["current"] == "shoulder_squeezes"
+    assert said.state["current"] == "childs_pose"
 
 
 def test_4_repeat_with_no_stretch_running_replays_the_last_answer(talk: Conversation) -> None:
@@ -304,7 +304,7 @@ def test_5_an_unknown_name_gets_the_list_and_one_question(talk: Conversation, in
     slot = resolved(intent, "exercise", "downward dog")
     assert slot["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] == "ER_SUCCESS_NO_MATCH"
     said = talk.intent(intent, exercise="downward dog")
-    said.says("I know cat-cow, shoulder blade squeezes, wall angels, child's pose, or chest opener.")
+    said.says("I know cat-cow, child's pose, shoulder blade squeezes, wall angels, or chest opener.")
     assert last_sentence(said.speech) == "Which one would you like?"
     assert not said.ends_session
     no_timeline(said)
@@ -312,7 +312,7 @@ def test_5_an_unknown_name_gets_the_list_and_one_question(talk: Conversation, in
 
 # --- 6. "what is ..." describes; yes does it once -------------------------------------------------
 
-@pytest.mark.parametrize("heard_name, exercise_id", [("child's pose", "childs_pose"), ("wall angels", "wall_angels")])
+@pytest.mark.parametrize("heard_name, exercise_id", [("wall angels", "wall_angels"), ("shoulder blade squeezes", "shoulder_squeezes")])
 def test_6_describe_is_two_or_three_sentences_then_an_offer(talk: Conversation, heard_name, exercise_id) -> None:
     name = CONTENT.exercise(exercise_id).name
     heard_the_note(talk)
@@ -328,20 +328,20 @@ def test_6_describe_is_two_or_three_sentences_then_an_offer(talk: Conversation, 
 def test_6_yes_after_a_description_runs_it_as_a_one_shot(talk: Conversation, storage) -> None:
     talk.launch()  # first launch: the note, "ready?"
     talk.intent("AMAZON.StopIntent")
-    talk.intent("DescribeExerciseIntent", exercise="child's pose")
-    said = talk.intent("AMAZON.YesIntent").says("Let's do child's pose").does_not_say("Stretch 4 of 5")
+    talk.intent("DescribeExerciseIntent", exercise="wall angels")
+    said = talk.intent("AMAZON.YesIntent").says("Let's do wall angels").does_not_say("Stretch 4 of 5")
     assert total_break_seconds(said.ssml) > 20  # now it is guided
-    assert said.state["mode"] == "single" and said.state["current"] == "childs_pose"
+    assert said.state["mode"] == "single" and said.state["current"] == "wall_angels"
     said.says("rest of the routine")
     assert stored(storage)["completed"] == []
 
 
 def test_6_no_after_a_description_returns_to_her_stretch(talk: Conversation) -> None:
     routine_at(talk, 1)
-    talk.intent("DescribeExerciseIntent", exercise="wall angels")
+    talk.intent("DescribeExerciseIntent", exercise="shoulder blade squeezes")
     said = talk.intent("AMAZON.NoIntent")
-    asks(said, Q("ask_next", next_name="wall angels"))
-    assert said.state["mode"] == "routine" and said.state["current"] == "shoulder_squeezes"
+    asks(said, Q("ask_next", next_name="shoulder blade squeezes"))
+    assert said.state["mode"] == "routine" and said.state["current"] == "childs_pose"
 
 
 # --- 7. never move her body without "ready?" after a symptom stop, or on first use -------------
@@ -390,12 +390,12 @@ def test_7_a_one_shot_after_a_symptom_stop_also_asks_first(talk: Conversation, o
 def test_7_a_one_shot_next_after_a_pain_stop_checks_in_and_keeps_her_place(talk: Conversation, storage) -> None:
     routine_at(talk, 1)
     talk.intent("SymptomIntent", symptom="it hurts")
-    talk.intent("AMAZON.NoIntent")  # stop for today: saved at wall angels, check in next time
-    assert stored(storage)["position"]["current"] == "wall_angels"
+    talk.intent("AMAZON.NoIntent")  # stop for today: saved at shoulder blade squeezes, check in next time
+    assert stored(storage)["position"]["current"] == "shoulder_squeezes"
     said = talk.intent("AMAZON.NextIntent").says("something didn't feel right")  # "Alexa, tell ... next"
     no_timeline(said)
     said.does_not_say("cat-cow")
-    talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: wall angels")
+    talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: shoulder blade squeezes")
 
 
 def test_7_after_pain_on_the_last_stretch_the_next_launch_does_not_offer_it_again(talk: Conversation) -> None:
@@ -454,10 +454,10 @@ def test_8_pain_stops_that_stretch_and_offers_to_skip_it(talk: Conversation, sto
     routine_at(talk, 1)
     said = talk.intent("SymptomIntent", symptom=words)
     said.says("Stop that stretch now", "Never stretch into pain", "tell your healthcare provider")
-    asks(said, Q("ask_skip_on", next_name="wall angels"))
+    asks(said, Q("ask_skip_on", next_name="shoulder blade squeezes"))
     assert said.state["mode"] == "pain"
     no_timeline(said)
-    skipped = talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: wall angels")
+    skipped = talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: shoulder blade squeezes")
     assert skipped.state["done"] == ["cat_cow"]  # the stretch that hurt is not counted
 
 
@@ -467,11 +467,11 @@ def test_8_pain_then_stop_ends_saves_the_next_stretch_and_says_it_cannot_call(ta
     said = talk.intent("AMAZON.NoIntent").says("stop for today", CANNOT_CALL)
     assert said.ends_session
     doc = stored(storage)
-    assert doc["check_in"] is True and doc["position"]["current"] == "wall_angels"
+    assert doc["check_in"] is True and doc["position"]["current"] == "shoulder_squeezes"
 
 
 def test_8_pain_in_a_single_stretch_ends(talk: Conversation) -> None:
-    talk.intent("ExerciseIntent", exercise="wall angels")
+    talk.intent("ExerciseIntent", exercise="shoulder blade squeezes")
     said = talk.intent("SymptomIntent", symptom="it hurts").says("stop for today", CANNOT_CALL)
     assert said.ends_session
 
@@ -531,8 +531,8 @@ def test_8_what_she_said_is_never_stored_or_logged(client, storage, caplog, mode
 def test_9_the_fallback_at_the_resume_offer_repeats_that_offer(offered: Conversation) -> None:
     said = offered.intent("AMAZON.FallbackIntent").says("didn't catch")
     said.does_not_say("say yes or no. Say continue", "Say continue")
-    asks(said, Q("ask_resume", name="wall angels"))
-    assert said.state["mode"] == "resume" and said.state["current"] == "wall_angels"
+    asks(said, Q("ask_resume", name="shoulder blade squeezes"))
+    assert said.state["mode"] == "resume" and said.state["current"] == "shoulder_squeezes"
 
 
 @pytest.mark.parametrize("setup", ["ready", "fresh", "again", "described", "waiting", "gentler", "pain", "delete"])
@@ -568,8 +568,8 @@ def test_9_a_one_shot_answer_never_refers_to_an_offer_she_did_not_hear(talk: Con
     said = talk.intent("FrequencyIntent").says("three to four times a week")
     said.does_not_say("Say continue", "You were on")
     # she is asked, in full, the one question the session is now on
-    asks(said, Q("ask_resume", name="wall angels"))
-    talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: wall angels")
+    asks(said, Q("ask_resume", name="shoulder blade squeezes"))
+    talk.intent("AMAZON.YesIntent").says("Stretch 3 of 5: shoulder blade squeezes")
 
 
 def test_9_a_one_shot_answer_for_a_new_user_offers_to_start(talk: Conversation) -> None:
@@ -628,5 +628,5 @@ def test_10_the_question_check_catches_a_reply_that_does_not_end_on_its_question
     with pytest.raises(AssertionError, match="does not end on a question"):
         check_response(reply("Is it pain? Say yes if it hurts.", "Does it hurt?"), "IntentRequest")
     with pytest.raises(AssertionError, match="reprompt does not ask the same question"):
-        check_response(reply("Ready to move on to wall angels?", "Would you like to delete your history?"),
+        check_response(reply("Ready to move on to shoulder blade squeezes?", "Would you like to delete your history?"),
                        "IntentRequest")

@@ -4,8 +4,12 @@ The grid below is the specification, written independently of skill/core/coach/t
 Cells: `R:x` = stretch x guided as part of the routine (its timeline is heard, then the
 routine's question); `S:x` = stretch x guided on its own; `END` = the session ends; a mode
 name = no stretch is heard, and the reply ends with that mode's question (reprompt too).
+`R:x/v` = stretch x guided in routine version v (seated: its own order and numbers).
 Stretch short names: cat, squeeze, wall, child, chest. Every setup state stands on wall
-angels (stretch 3) with the first two done, where a stretch applies.
+angels (stretch 3) with the first two done, where a stretch applies, in the order the
+standard routine had before issue 13 (a session state saved then keeps its order; the
+content's order now puts the two floor stretches together). The `version` row offers the
+seated version on top of the routine; the `floor` column is "the floor is hard".
 """
 
 from __future__ import annotations
@@ -39,24 +43,26 @@ EVENTS = {
     "stop": Event(Kind.STOP), "exercise": Event(Kind.EXERCISE, "chest_opener"),
     "describe": Event(Kind.DESCRIBE, "cat_cow"), "ask": Event(Kind.ASK, "frequency"),
     "adjust": Event(Kind.ADJUST, "slower"), "symptom": Event(Kind.SYMPTOM, "warning"),
-    "delete_data": Event(Kind.DELETE_DATA), "fallback": Event(Kind.FALLBACK),
+    "delete_data": Event(Kind.DELETE_DATA), "fallback": Event(Kind.FALLBACK), "floor": Event(Kind.FLOOR),
 }
+ORDER = ("cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener")
 
 GRID = """
-mode       start  next      skip      previous   repeat   start_over continue  yes       no      wait    stop exercise describe  ask     adjust  symptom delete_data fallback
-idle       R:cat  R:cat     idle      idle       idle     R:cat      R:cat     R:cat     END     waiting END  S:chest  described idle    idle    END     delete      idle
-ready      R:cat  R:cat     ready     ready      ready    R:cat      R:cat     R:cat     END     waiting END  S:chest  described ready   ready   END     delete      ready
-resume     R:cat  R:wall    R:child   R:squeeze  resume   R:cat      R:wall    R:wall    fresh   waiting END  R:chest  described resume  resume  END     delete      resume
-fresh      R:cat  R:cat     fresh     fresh      fresh    R:cat      R:cat     R:cat     END     waiting END  S:chest  described fresh   fresh   END     delete      fresh
-again      R:cat  R:cat     again     again      again    R:cat      R:cat     R:cat     END     waiting END  S:chest  described again   again   END     delete      again
-routine    R:cat  R:child   R:child   R:squeeze  R:wall   R:cat      R:child   R:child   routine waiting END  R:chest  described routine R:wall  END     delete      routine
-single     R:cat  R:child   R:child   S:squeeze  S:wall   R:cat      R:child   R:child   END     waiting END  S:chest  described single  S:wall  END     delete      single
-described  R:cat  R:child   R:child   R:squeeze  described R:cat     R:child   R:child   routine waiting END  R:chest  described routine R:wall  END     delete      described
-waiting    R:cat  R:child   R:child   R:squeeze  R:wall   R:cat      R:wall    R:wall    waiting waiting END  R:chest  described routine R:wall  END     delete      waiting
-check      R:cat  R:child   R:child   R:squeeze  check    R:cat      R:child   pain      gentler waiting END  R:chest  described routine R:wall  END     delete      check
-gentler    R:cat  R:child   R:child   R:squeeze  gentler  R:cat      R:wall    R:wall    routine waiting END  R:chest  described routine R:wall  END     delete      gentler
-pain       R:cat  R:child   R:child   R:squeeze  pain     R:cat      R:child   R:child   END     waiting END  R:chest  described routine R:wall  END     delete      pain
-delete     R:cat  R:child   R:child   R:squeeze  delete   R:cat      R:child   END       routine waiting END  R:chest  described routine R:wall  END     delete      delete
+mode       start  next      skip      previous   repeat   start_over continue  yes       no      wait    stop exercise describe  ask     adjust  symptom delete_data fallback floor
+idle       R:cat  R:cat     idle      idle       idle     R:cat      R:cat     R:cat     END     waiting END  S:chest  described idle    idle    END     delete      idle version
+ready      R:cat  R:cat     ready     ready      ready    R:cat      R:cat     R:cat     END     waiting END  S:chest  described ready   ready   END     delete      ready version
+resume     R:cat  R:wall    R:child   R:squeeze  resume   R:cat      R:wall    R:wall    fresh   waiting END  R:chest  described resume  resume  END     delete      resume version
+fresh      R:cat  R:cat     fresh     fresh      fresh    R:cat      R:cat     R:cat     END     waiting END  S:chest  described fresh   fresh   END     delete      fresh version
+again      R:cat  R:cat     again     again      again    R:cat      R:cat     R:cat     END     waiting END  S:chest  described again   again   END     delete      again version
+routine    R:cat  R:child   R:child   R:squeeze  R:wall   R:cat      R:child   R:child   routine waiting END  R:chest  described routine R:wall  END     delete      routine version
+single     R:cat  R:child   R:child   S:squeeze  S:wall   R:cat      R:child   R:child   END     waiting END  S:chest  described single  S:wall  END     delete      single version
+described  R:cat  R:child   R:child   R:squeeze  described R:cat     R:child   R:child   routine waiting END  R:chest  described routine R:wall  END     delete      described version
+waiting    R:cat  R:child   R:child   R:squeeze  R:wall   R:cat      R:wall    R:wall    waiting waiting END  R:chest  described routine R:wall  END     delete      waiting version
+check      R:cat  R:child   R:child   R:squeeze  check    R:cat      R:child   pain      gentler waiting END  R:chest  described routine R:wall  END     delete      check version
+gentler    R:cat  R:child   R:child   R:squeeze  gentler  R:cat      R:wall    R:wall    routine waiting END  R:chest  described routine R:wall  END     delete      gentler version
+pain       R:cat  R:child   R:child   R:squeeze  pain     R:cat      R:child   R:child   END     waiting END  R:chest  described routine R:wall  END     delete      pain version
+delete     R:cat  R:child   R:child   R:squeeze  delete   R:cat      R:child   END       routine waiting END  R:chest  described routine R:wall  END     delete      delete version
+version    R:cat  R:child   R:child   R:squeeze  version  R:cat      R:wall/seated R:wall/seated routine waiting END R:chest described routine R:wall END delete version version
 """
 
 
@@ -70,13 +76,15 @@ def _grid() -> list[tuple[str, str, str]]:
 
 def setup_state(mode: Mode) -> RoutineState:
     """A state in `mode`, on wall angels with two stretches done where a stretch applies."""
-    base = replace(fresh(CONTENT.ids), done=("cat_cow", "shoulder_squeezes"), spent_s=200.0, tipped=True)
+    base = replace(fresh(ORDER), done=("cat_cow", "shoulder_squeezes"), spent_s=200.0, tipped=True)
     on_wall = replace(base, current="wall_angels")
     if mode in (Mode.IDLE, Mode.READY, Mode.AGAIN, Mode.FRESH):
         return replace(base, mode=mode)
     if mode in (Mode.RESUME, Mode.ROUTINE, Mode.SINGLE):
         return replace(on_wall, mode=mode)
-    extra = {"about": "childs_pose"} if mode is Mode.DESCRIBED else {}
+    extra: dict[str, str] = {"about": "childs_pose"} if mode is Mode.DESCRIBED else {}
+    if mode is Mode.VERSION:
+        extra = {"offer": "seated"}
     return replace(on_wall, mode=mode, back=Mode.ROUTINE, **extra)
 
 
@@ -105,12 +113,15 @@ def test_every_mode_and_event(mode: str, event: str, expected: str) -> None:
     assert reply.reprompt == reprompt
     assert_alexa_ssml(speak(render_ssml([reprompt])), reprompt=True)
     if expected[:2] in ("R:", "S:"):
-        exercise_id = SHORT[expected[2:]]
+        short, _, version = expected[2:].partition("/")
+        exercise_id = SHORT[short]
+        order = CONTENT.routine(version).stretches if version else ORDER
+        assert out.state.version == (version or "standard")
         assert out.state.mode is (Mode.ROUTINE if expected[0] == "R" else Mode.SINGLE)
         assert out.state.current == exercise_id
         assert [t.exercise_id for t in timelines] == [exercise_id]
         name = CONTENT.exercise(exercise_id).name
-        intro = f"Stretch {CONTENT.ids.index(exercise_id) + 1} of 5: {name}." if expected[0] == "R" \
+        intro = f"Stretch {order.index(exercise_id) + 1} of 5: {name}." if expected[0] == "R" \
             else f"Let's do {name}."
         assert intro in spoken
     else:

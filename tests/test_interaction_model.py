@@ -49,7 +49,7 @@ BUILTINS = {
     "AMAZON.NoIntent",
 }
 CUSTOM = {
-    "StartRoutineIntent": {}, "ExerciseIntent": {"exercise": "EXERCISE"},
+    "StartRoutineIntent": {"version": "ROUTINE_VERSION"}, "NoFloorIntent": {}, "ExerciseIntent": {"exercise": "EXERCISE"},
     "DescribeExerciseIntent": {"exercise": "EXERCISE"}, "FrequencyIntent": {}, "TrimesterIntent": {},
     "WarningSignsIntent": {}, "ListExercisesIntent": {}, "ProgressIntent": {}, "SlowerIntent": {},
     "FasterIntent": {}, "ShorterIntent": {}, "LongerIntent": {}, "SkipIntent": {},
@@ -301,7 +301,7 @@ def test_every_slot_is_said_in_several_carrier_phrases(intent: str, slot: str) -
 
 def test_every_type_is_used_and_every_value_is_plain_words() -> None:
     used = {slot["type"] for intent in LM["intents"] for slot in intent.get("slots", [])}
-    assert set(TYPES) == used == {"EXERCISE", "SYMPTOM"}
+    assert set(TYPES) == used == {"EXERCISE", "SYMPTOM", "ROUTINE_VERSION"}
     for slot_type in TYPES.values():
         named: dict[str, set[str]] = {}
         for v in slot_type["values"]:
@@ -369,7 +369,16 @@ def heard_as(utterance: str) -> set[tuple[str, tuple[tuple[str, str | None], ...
     ("can we do the chest opener please", "ExerciseIntent", {"exercise": "chest_opener"}),
     ("the squeeze one", "ExerciseIntent", {"exercise": "shoulder_squeezes"}),
     ("begin my stretches", "StartRoutineIntent", {}),
-    ("do the whole routine", "StartRoutineIntent", {}),
+    ("do the whole routine", "StartRoutineIntent", {"version": "standard"}),
+    # issue 13: choosing a version of the routine by voice; the floor is hard
+    ("do the quick version", "StartRoutineIntent", {"version": "quick"}),
+    ("i only have a couple of minutes", "StartRoutineIntent", {"version": "quick"}),
+    ("i can't get down on the floor", "StartRoutineIntent", {"version": "seated"}),
+    ("a seated version", "StartRoutineIntent", {"version": "seated"}),
+    ("the chair version", "StartRoutineIntent", {"version": "seated"}),
+    ("the full routine", "StartRoutineIntent", {"version": "standard"}),
+    ("the floor is hard", "NoFloorIntent", {}),
+    ("i can't kneel", "NoFloorIntent", {}),
     ("how often should i do this", "FrequencyIntent", {}),
     ("how many times a week should i stretch", "FrequencyIntent", {}),
     ("should i do these every day", "FrequencyIntent", {}),

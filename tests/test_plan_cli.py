@@ -16,7 +16,7 @@ from skill.core.ssml.markup import speak
 from skill.core.ssml.render import render
 
 CONTENT = default()
-NAMES = [ex.name for ex in CONTENT.exercises]
+NAMES = [CONTENT.exercise(i).name for i in CONTENT.routine("standard").stretches]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -40,7 +40,7 @@ def test_text_plan_of_the_routine(capsys):
 def test_text_plan_of_one_stretch_by_name(capsys):
     code, out, _ = run(capsys, "child's pose", "--dose", "full", "--pace", "slower")
     assert code == 0
-    assert "child's pose (childs_pose): 60 seconds" in out
+    assert "child's pose (childs_pose, floor): 60 seconds" in out
     assert "routine total" not in out and "wall angels" not in out
     assert "pace slower, dose full" in out
 
@@ -56,12 +56,12 @@ def test_json_has_the_documented_shape(capsys):
     code, out, _ = run(capsys, "--format", "json", "--pace", "faster", "--dose", "short")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"settings", "exercises", "total_s"}
-    assert data["settings"] == {"pace": "faster", "dose": "short"}
-    assert [e["exercise_id"] for e in data["exercises"]] == list(CONTENT.ids)
+    assert set(data) == {"settings", "routine", "exercises", "total_s"}
+    assert data["settings"] == {"pace": "faster", "dose": "short"} and data["routine"] == "standard"
+    assert [e["exercise_id"] for e in data["exercises"]] == list(CONTENT.routine("standard").stretches)
     assert data["total_s"] == pytest.approx(routine_seconds(Settings("faster", "short")), abs=0.01)
     for ex in data["exercises"]:
-        assert set(ex) == {"exercise_id", "name", "dose", "planned_s", "phases"}
+        assert set(ex) == {"exercise_id", "id", "name", "position", "dose", "planned_s", "phases"}
         assert ex["planned_s"] == pytest.approx(sum(p["planned_s"] for p in ex["phases"]), abs=0.05)
         expected_at = 0.0
         for phase in ex["phases"]:

@@ -44,20 +44,20 @@ def test_pause_then_resume_in_a_new_session(backend: str, request: pytest.Fixtur
     talk.intent("LongerIntent")
     talk.intent("AMAZON.NextIntent").says("Stretch 1 of 5: cat-cow")  # yes to "ready?"
     talk.intent("AMAZON.NextIntent")
-    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: wall angels")
-    talk.intent("AMAZON.PauseIntent").says("Ready to carry on with wall angels?")
+    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: shoulder blade squeezes")
+    talk.intent("AMAZON.PauseIntent").says("Ready to carry on with shoulder blade squeezes?")
     talk.end("EXCEEDED_MAX_REPROMPTS")  # she walked away during the wait
     envelope = DefaultSerializer().deserialize(json.dumps(launch_request()), RequestEnvelope)
     stored = build_persistence(Config.from_mapping(config)).get_attributes(envelope)
-    assert stored["position"]["current"] == "wall_angels"
+    assert stored["position"]["current"] == "shoulder_squeezes"
     assert stored["settings"] == {"pace": "slower", "dose": "full"}
 
     talk.client = new_app()
     offer = talk.launch()
-    offer.says("You were on wall angels, stretch 3 of 5").does_not_say("general information")
-    resumed = talk.intent("AMAZON.ResumeIntent").says("Stretch 3 of 5: wall angels")
+    offer.says("You were on shoulder blade squeezes, stretch 3 of 5").does_not_say("general information")
+    resumed = talk.intent("AMAZON.ResumeIntent").says("Stretch 3 of 5: shoulder blade squeezes")
     assert (resumed.state["pace"], resumed.state["dose"]) == ("slower", "full")
-    assert resumed.state["done"] == ["cat_cow", "shoulder_squeezes"]
+    assert resumed.state["done"] == ["cat_cow", "childs_pose"]
 
     for _ in range(2):
         talk.intent("AMAZON.NextIntent")

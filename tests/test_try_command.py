@@ -47,7 +47,7 @@ def test_a_short_conversation_carries_the_session(service_url, tmp_path, monkeyp
     assert main(["try", "AMAZON.NextIntent", "--url", service_url]) == 0
     assert "Stretch 2 of 5" in capsys.readouterr().out
     assert main(["try", "ExerciseIntent", "exercise=balasana", "--url", service_url]) == 0
-    assert "Stretch 4 of 5: child's pose" in capsys.readouterr().out
+    assert "Stretch 2 of 5: child's pose" in capsys.readouterr().out
     assert main(["try", "ExerciseIntent", "exercise=the chest one", "--url", service_url]) == 0
     assert "chest opener" in capsys.readouterr().out
     assert main(["try", "AMAZON.StopIntent", "--url", service_url]) == 0

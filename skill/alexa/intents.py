@@ -32,6 +32,17 @@ def _exercise(kind: Kind) -> Translate:
     return translate
 
 
+def _start(handler_input: HandlerInput, content: Content) -> Event:
+    """StartRoutineIntent, with the optional `version` slot (ROUTINE_VERSION): which routine."""
+    def by_name(heard: str) -> str | None:
+        match = content.lookup_routine(heard)
+        return match.id if match is not None else None
+
+    version = resolved_id(handler_input, "version", by_name)
+    known = {r.id for r in content.routines}
+    return Event(Kind.START, version if version in known else None)
+
+
 def _symptom(handler_input: HandlerInput, content: Content) -> Event:
     tier = resolved_id(handler_input, "symptom")
     return Event(Kind.SYMPTOM, tier if tier in SYMPTOM_TIERS else None)
@@ -41,7 +52,8 @@ INTENT_EVENTS: Mapping[str, Translate] = {
     # Safety
     "SymptomIntent": _symptom,
     # Moving through the routine
-    "StartRoutineIntent": _plain(Kind.START),
+    "StartRoutineIntent": _start,
+    "NoFloorIntent": _plain(Kind.FLOOR),
     "AMAZON.NextIntent": _plain(Kind.NEXT),
     "SkipIntent": _plain(Kind.SKIP),
     "AMAZON.PreviousIntent": _plain(Kind.PREVIOUS),

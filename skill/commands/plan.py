@@ -1,6 +1,9 @@
-"""`python -m skill plan [EXERCISE] [--pace P] [--dose D] [--format F] [--audio FILE.wav]`:
-print the paced timeline of one stretch, or of the whole routine when no EXERCISE is
+"""`python -m skill plan [EXERCISE] [--routine R] [--pace P] [--dose D] [--format F] [--audio FILE.wav]`:
+print the paced timeline of one stretch, or of a whole routine when no EXERCISE is
 given. EXERCISE is an id, a name or a synonym ("wall angels", "childs_pose", "cat cow").
+--routine picks the version (standard, seated, quick; default standard): its stretches in
+its order, with its doses and the lines that move her between positions; with EXERCISE,
+that stretch as the version guides it (its dose; no move line).
 
 --format text (default): per exercise, each phase with planned and target seconds, each
 cue with the mm:ss it starts at (from the start of that exercise's response), silences
@@ -9,15 +12,18 @@ as [4.0 s], a total per exercise and, for the routine, a routine total.
 --format json: one object, stable (fields are only ever added):
     {
       "settings": {"pace": "normal", "dose": "standard"},
+      "routine": "standard",
       "exercises": [
         {
           "exercise_id": "cat_cow",
+          "id": "cat_cow",
           "name": "cat-cow",
+          "position": "floor" | "seated" | "standing" | "wall",
           "dose": {"amount": 8, "unit": "breaths"},
           "planned_s": 116.0,
           "phases": [
             {
-              "kind": "setup" | "inhale" | "exhale" | "squeeze" | "hold" | "release"
+              "kind": "move" | "setup" | "inhale" | "exhale" | "squeeze" | "hold" | "release"
                       | "slide_up" | "slide_down" | "transition" | "closing",
               "target_s": 21.3,
               "planned_s": 21.3,
@@ -29,7 +35,7 @@ as [4.0 s], a total per exercise and, for the routine, a routine total.
           ]
         }
       ],
-      "total_s": 553.7
+      "total_s": 596.3
     }
   start_s counts from the start of that exercise; seconds are rounded to 0.01.
 
@@ -50,7 +56,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from skill.core.content import Exercise, default
-from skill.core.pacing import DOSES, PACES, Settings, dose_amount, plan
+from skill.core.pacing import DOSES, PACES, Settings, dose_amount, plan, plan_routine
 from skill.core.timeline import Segment, Speech, Timeline
 
 FORMATS = ("text", "json", "ssml")
@@ -62,7 +68,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="print the paced timeline of a stretch or the routine",
         description=__doc__.splitlines()[0],
     )
-    parser.add_argument("exercise", nargs="?", help="id, name or synonym; all five if omitted")
+    parser.add_argument("exercise", nargs="?", help="id, name or synonym; the whole routine if omitted")
+    parser.add_argument("--routine", default=None, help="version: " + ", ".join(r.id for r in default().routines))
     parser.add_argument("--pace", choices=PACES, default="normal")
     parser.add_argument("--dose", choices=DOSES, default="standard")
     parser.add_argument("--format", choices=FORMATS, default="text")
@@ -72,8 +79,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     content = default()
+    settings = Settings(args.pace, args.dose)
+    try:
+        routine = content.routine(args.routine)
+    except KeyError:
+        known = ", ".join(r.id for r in content.routines)
+        print(f"unknown routine {args.routine!r}; choose one of: {known}", file=sys.stderr)
+        return 2
     if args.exercise is None:
-        exercises = content.exercises
+        timelines = plan_routine(routine.id, settings, content=content)
     else:
         found = content.lookup(args.exercise)
         if found is None:
@@ -82,18 +96,16 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        exercises = (found,)
-    settings = Settings(args.pace, args.dose)
-    timelines = [(ex, plan(ex, settings)) for ex in exercises]
-    routine = args.exercise is None
+        timelines = [(found, plan(found, settings, content=content, dose=content.dose_of(routine.id, found)))]
+    whole = args.exercise is None
 
     status = 0
     if args.format == "json":
-        print(json.dumps(as_json(timelines, settings), indent=2))
+        print(json.dumps(as_json(timelines, settings, routine=routine.id), indent=2))
     elif args.format == "ssml":
         status = _print_ssml(timelines)
     else:
-        print(as_text(timelines, settings, routine=routine))
+        print(as_text(timelines, settings, routine=whole, version=routine.id))
     if args.audio:
         status = _audio(timelines, args.audio) or status
     return status
@@ -107,14 +119,18 @@ def clock(seconds: float) -> str:
     return f"{minutes:02d}:{secs:02d}"
 
 
-def _unit(exercise: Exercise, settings: Settings) -> str:
-    return f"{dose_amount(exercise, settings.dose)} {exercise.dose.unit}"
+def _unit(exercise: Exercise, settings: Settings, version: str | None = None) -> str:
+    within = default().dose_of(version, exercise)
+    return f"{dose_amount(exercise, settings.dose, within)} {exercise.dose.unit}"
 
 
-def as_text(timelines: list[tuple[Exercise, Timeline]], settings: Settings, *, routine: bool) -> str:
-    lines = [f"pace {settings.pace}, dose {settings.dose}"]
+def as_text(
+    timelines: list[tuple[Exercise, Timeline]], settings: Settings, *, routine: bool, version: str | None = None
+) -> str:
+    head = f"pace {settings.pace}, dose {settings.dose}"
+    lines = [f"routine {version}, {head}" if version else head]
     for ex, timeline in timelines:
-        lines += ["", f"{ex.name} ({ex.id}): {_unit(ex, settings)}"]
+        lines += ["", f"{ex.name} ({ex.id}, {ex.position}): {_unit(ex, settings, version)}"]
         at = 0.0
         for phase in timeline.phases:
             lines.append(
@@ -150,7 +166,9 @@ def _segments(timeline_start: float, phase_segments: Iterable[Segment]) -> tuple
     return out, at
 
 
-def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> dict[str, Any]:
+def as_json(
+    timelines: list[tuple[Exercise, Timeline]], settings: Settings, *, routine: str | None = None
+) -> dict[str, Any]:
     exercises = []
     for ex, timeline in timelines:
         phases, at = [], 0.0
@@ -167,14 +185,18 @@ def as_json(timelines: list[tuple[Exercise, Timeline]], settings: Settings) -> d
         exercises.append(
             {
                 "exercise_id": ex.id,
+                "id": ex.id,
                 "name": ex.name,
-                "dose": {"amount": dose_amount(ex, settings.dose), "unit": ex.dose.unit},
+                "position": ex.position,
+                "dose": {"amount": dose_amount(ex, settings.dose, default().dose_of(routine, ex)),
+                         "unit": ex.dose.unit},
                 "planned_s": round(timeline.planned_s, 2),
                 "phases": phases,
             }
         )
     return {
         "settings": {"pace": settings.pace, "dose": settings.dose},
+        "routine": routine or default().default_routine,
         "exercises": exercises,
         "total_s": round(sum(t.planned_s for _, t in timelines), 2),
     }

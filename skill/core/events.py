@@ -12,7 +12,7 @@ from enum import Enum
 
 
 class Kind(str, Enum):
-    START = "start"  # start the routine ("start my back stretches")
+    START = "start"  # start the routine; arg = a routine version id ("the seated version") or None
     NEXT = "next"
     SKIP = "skip"
     PREVIOUS = "previous"
@@ -28,6 +28,7 @@ class Kind(str, Enum):
     ASK = "ask"  # a question; arg = a topic from skill.core.routine.TOPICS
     ADJUST = "adjust"  # arg = slower | faster | shorter | longer
     SYMPTOM = "symptom"  # arg = a tier from SYMPTOM_TIERS, or None if unrecognised
+    FLOOR = "floor"  # "the floor is hard", "I can't kneel": offer the version without the floor
     DELETE_DATA = "delete_data"
     FALLBACK = "fallback"  # anything we did not understand
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from skill.core import voice
 from skill.core.content import default
-from skill.core.content.model import Content, Exercise
+from skill.core.content.model import Content, Dose, Exercise
 from skill.core.timeline import Phase, Segment, Silence, Speech, Timeline
 
 PACES = ("slower", "normal", "faster")
@@ -41,6 +41,7 @@ PHASE_KINDS = (
     "slide_up",
     "slide_down",
     "transition",
+    "move",
     "closing",
 )
 
@@ -49,7 +50,7 @@ PHASE_SECONDS: Mapping[str, Mapping[str, float]] = {
     "slower": {
         "inhale": 5,
         "exhale": 7,
-        "squeeze": 3,
+        "squeeze": 3.5,
         "hold": 5,
         "release": 4,
         "slide_up": 5,
@@ -58,7 +59,7 @@ PHASE_SECONDS: Mapping[str, Mapping[str, float]] = {
     "normal": {
         "inhale": 4,
         "exhale": 6,
-        "squeeze": 2.5,
+        "squeeze": 3,
         "hold": 4,
         "release": 3,
         "slide_up": 4,
@@ -67,7 +68,7 @@ PHASE_SECONDS: Mapping[str, Mapping[str, float]] = {
     "faster": {
         "inhale": 3,
         "exhale": 4,
-        "squeeze": 2.5,
+        "squeeze": 3,
         "hold": 3,
         "release": 2,
         "slide_up": 3,
@@ -79,16 +80,18 @@ FLOOR_S = 0.5  # shortest silence after a cue: room to start moving before the n
 # Holds: DESIGN.md asks for a cue at least every 10-12 s. Silences between hold cues stay
 # at or under HOLD_GAP_S so that, with a cue's own few seconds, the next one starts
 # within 12 s; always under voice.MAX_BREAK_S too.
-HOLD_GAP_S = 8.0
+HOLD_GAP_S = 6.5
 TRANSITION_BEAT_S = 1.0  # after a count between breaths ("that's four, four more")
 LAST_FEW_S = 5.0  # "last few seconds" is said this long before the release cue
-# Speaking estimate: words at voice.WORDS_PER_SECOND (150 wpm slowed by the calm prosody;
-# 2.25 words/s at 90 %), plus a short pause at each comma or full stop that has more words after it
-# (the voice breathes there; the final stop runs into the silence that follows).
-PUNCTUATION_PAUSE_S = 0.2
+# Between two utterances that would otherwise run together (a hold's release cue and the
+# closing line): an explicit beat, timed, instead of the voice's own untimed pause.
+BEAT_S = voice.SENTENCE_PAUSE_S
+# A move between positions (routines.toml [moves]): its line, then this long to get there.
+MOVE_S = 5.0
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)?")
-_INNER_PAUSE = re.compile(r"[,.;:!?\u2014](?=.*[A-Za-z0-9])", re.S)
+_INNER_STOP = re.compile(r"[.!?](?=.*[A-Za-z0-9])", re.S)
+_INNER_CLAUSE = re.compile(r"[,;:\u2014](?=.*[A-Za-z0-9])", re.S)
 
 
 @dataclass(frozen=True)
@@ -104,16 +107,25 @@ class Settings:
 
 
 def speaking_seconds(text: str) -> float:
-    """Estimated seconds to say `text` (the one estimate; see PUNCTUATION_PAUSE_S).
-    Hyphenated words count as two ("cat-cow"); contractions as one ("don't")."""
-    words = len(_WORD.findall(text))
-    pauses = len(_INNER_PAUSE.findall(text)) if words else 0
-    return words / voice.WORDS_PER_SECOND + pauses * PUNCTUATION_PAUSE_S
+    """Estimated seconds to say `text` before a pause: the one estimate, its constants and
+    how they were measured in skill/core/voice.py. Hyphenated words count as two
+    ("cat-cow"); contractions as one ("don't")."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    letters = sum(len(w) for w in words)
+    return (
+        letters / (voice.WORDS_PER_SECOND * voice.LETTERS_PER_WORD)
+        + voice.CUE_OVERHEAD_S
+        + len(_INNER_STOP.findall(text)) * voice.SENTENCE_PAUSE_S
+        + len(_INNER_CLAUSE.findall(text)) * voice.CLAUSE_PAUSE_S
+    )
 
 
-def dose_amount(exercise: Exercise, dose: str) -> int:
-    """Breaths, reps or seconds for this dose setting, always within the source's range."""
-    lo, hi = exercise.dose.min, exercise.dose.max
+def dose_amount(exercise: Exercise, dose: str, within: Dose | None = None) -> int:
+    """Breaths, reps or seconds for this dose setting, always within the source's range
+    (or within `within`, a version's narrower range inside it: the quick version's)."""
+    lo, hi = (within or exercise.dose).min, (within or exercise.dose).max
     if dose == "short":
         return lo
     if dose == "full":
@@ -138,15 +150,19 @@ def _pick(pool: tuple[str, ...], i: int) -> str:
 
 
 def _timed(kind: str, target: float, texts: list[str]) -> Phase:
-    """A phase of `target` seconds: the cues, then whatever time is left as silence."""
-    spoken = [_speech(t) for t in texts]
-    rest = max(FLOOR_S, target - sum(s.seconds for s in spoken))
-    return Phase(kind, target, (*spoken, Silence(round(rest, 2))))
+    """A phase of `target` seconds: the cues said as one utterance (so the pause between
+    them is in the estimate), then whatever time is left as silence."""
+    spoken = _speech(" ".join(texts))
+    rest = max(FLOOR_S, target - spoken.seconds)
+    return Phase(kind, target, (spoken, Silence(round(rest, 2))))
 
 
-def _spoken(kind: str, texts: list[str]) -> Phase:
-    spoken = tuple(_speech(t) for t in texts)
-    return Phase(kind, sum(s.seconds for s in spoken), spoken)
+def _spoken(kind: str, texts: list[str], *, after_speech: bool = False) -> Phase:
+    """Spoken lines only; `after_speech`: the phase before ended on words, so a timed beat
+    keeps the two utterances apart (see BEAT_S)."""
+    spoken = _speech(" ".join(texts))
+    segments = (Silence(BEAT_S), spoken) if after_speech else (spoken,)
+    return Phase(kind, sum(s.seconds for s in segments), segments)
 
 
 def _count_line(text: str) -> Phase:
@@ -155,9 +171,14 @@ def _count_line(text: str) -> Phase:
 
 
 def _setup(exercise: Exercise) -> Phase:
-    spoken = tuple(_speech(t) for t in exercise.setup)
-    target = sum(s.seconds for s in spoken) + exercise.settle_s
-    return Phase("setup", target, (*spoken, Silence(exercise.settle_s)))
+    spoken = _speech(" ".join(exercise.setup))
+    return Phase("setup", spoken.seconds + exercise.settle_s, (spoken, Silence(exercise.settle_s)))
+
+
+def _move(line: str) -> Phase:
+    """Getting from one position to the next: the line, then time to do it."""
+    spoken = _speech(line)
+    return Phase("move", spoken.seconds + MOVE_S, (spoken, Silence(MOVE_S)))
 
 
 def _breaths(exercise: Exercise, n: int, timing: Mapping[str, float], words: Content) -> list[Phase]:
@@ -220,11 +241,19 @@ def _hold(exercise: Exercise, seconds: float) -> Phase:
     return Phase(exercise.phases[0].kind, float(seconds), tuple(segments))
 
 
-def plan(exercise: Exercise, settings: Settings = Settings(), *, content: Content | None = None) -> Timeline:
+def plan(
+    exercise: Exercise,
+    settings: Settings = Settings(),
+    *,
+    content: Content | None = None,
+    dose: Dose | None = None,
+    move: str | None = None,
+) -> Timeline:
     """The full paced timeline of one exercise, setup to closing. `content` gives the spoken
-    numbers (the package's own content when None)."""
+    numbers (the package's own content when None); `dose`, a version's narrower range;
+    `move`, a line that first takes her from the last stretch's position to this one's."""
     words = default() if content is None else content
-    n = dose_amount(exercise, settings.dose)
+    n = dose_amount(exercise, settings.dose, dose)
     timing = PHASE_SECONDS[settings.pace]
     if exercise.dose.unit == "breaths":
         movement = _breaths(exercise, n, timing, words)
@@ -232,11 +261,40 @@ def plan(exercise: Exercise, settings: Settings = Settings(), *, content: Conten
         movement = _reps(exercise, n, timing, words)
     else:
         movement = [_hold(exercise, n)]
-    phases = (_setup(exercise), *movement, _spoken("closing", [exercise.closing]))
+    ends_on_words = isinstance(movement[-1].segments[-1], Speech)
+    closing = _spoken("closing", [exercise.closing], after_speech=ends_on_words)
+    phases = (*((_move(move),) if move else ()), _setup(exercise), *movement, closing)
     return Timeline(exercise.id, phases)
 
 
-def routine_seconds(settings: Settings = Settings(), *, content: Content | None = None) -> float:
-    """Planned length of the whole routine: all exercises in order, back to back."""
+def move_line(content: Content, order: tuple[str, ...], exercise_id: str) -> str | None:
+    """The line that moves her to `exercise_id` from the stretch before it in `order`, if
+    their positions differ."""
+    i = order.index(exercise_id)
+    if i == 0:
+        return None
+    before, here = content.exercise(order[i - 1]).position, content.exercise(exercise_id).position
+    return content.moves.get((before, here)) if before != here else None
+
+
+def plan_routine(
+    routine_id: str | None = None, settings: Settings = Settings(), *, content: Content | None = None
+) -> list[tuple[Exercise, Timeline]]:
+    """Every stretch of a version (the default one for None), in order, as guided one after
+    another with `next`: each with its version's dose and the move line that leads into it."""
     words = default() if content is None else content
-    return sum(plan(ex, settings, content=words).planned_s for ex in words.exercises)
+    routine = words.routine(routine_id)
+    out = []
+    for ex_id in routine.stretches:
+        ex = words.exercise(ex_id)
+        timeline = plan(ex, settings, content=words, dose=words.dose_of(routine.id, ex),
+                        move=move_line(words, routine.stretches, ex_id))
+        out.append((ex, timeline))
+    return out
+
+
+def routine_seconds(
+    settings: Settings = Settings(), *, content: Content | None = None, routine: str | None = None
+) -> float:
+    """Planned length of a whole version (the default one for None), stretches back to back."""
+    return sum(t.planned_s for _, t in plan_routine(routine, settings, content=content))

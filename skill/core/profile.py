@@ -1,15 +1,18 @@
 """What is kept about her between sessions, and nothing more.
 
 Pure: no ask-sdk, no storage code. The persistence adapter stores this document as JSON,
-keyed by the Alexa user id. Version 2:
+keyed by the Alexa user id. Version 3:
 
     {
-      "v": 2,
+      "v": 3,
       "position": {                   # an unfinished routine, or null
+        "version": "seated",          # which version of the routine it was
         "order": [...], "current": "wall_angels", "done": ["cat_cow", ...], "spent_s": 300.0,
         "saved_at": "2026-11-25T10:00:00Z"
       },
       "settings": {"pace": "normal", "dose": "standard"},
+      "routine": "seated",            # the version she last started: a setting, offered at
+                                      # the next launch; never a reason why (no health detail)
       "completed": ["2026-11-20T09:12:00Z", ...],   # finished routines, last 90 days
       "disclaimer_heard": true,
       "check_in": false,              # the last session ended in a symptom stop
@@ -18,6 +21,9 @@ keyed by the Alexa user id. Version 2:
     }
 
 Version 1 kept the position as an index into order; it is read as the stretch at that index.
+Versions 1 and 2 had one routine: their position is the standard version's, and "routine"
+is null (nothing chosen). The position's order is kept as saved; the coach maps it onto the
+version's current order by exercise id when she resumes (coach/session.py).
 "check_in" records only that a stop happened, never what she felt.
 
 No symptoms, answers, trimester or free text are ever stored (Amazon's rules for health
@@ -33,9 +39,9 @@ from typing import Any, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.core.pacing import Settings
-from skill.core.routine import check_place
+from skill.core.routine import DEFAULT_VERSION, check_place, stretches_of
 
-PROFILE_VERSION = 2
+PROFILE_VERSION = 3
 HISTORY_DAYS = 90
 RESUME_WITHIN = timedelta(hours=24)
 
@@ -47,6 +53,7 @@ class Position:
     done: tuple[str, ...]
     spent_s: float
     saved_at: datetime
+    version: str = DEFAULT_VERSION
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class Profile:
     check_in: bool = False
     time_zone: str | None = None
     last_seen: datetime | None = None
+    routine: str | None = None  # the version she last started (None: never chose one)
 
 
 def _ts(value: datetime) -> str:
@@ -78,10 +86,11 @@ def to_document(profile: Profile) -> dict[str, Any]:
     return {
         "v": PROFILE_VERSION,
         "position": None if pos is None else {
-            "order": list(pos.order), "current": pos.current, "done": list(pos.done),
+            "version": pos.version, "order": list(pos.order), "current": pos.current, "done": list(pos.done),
             "spent_s": pos.spent_s, "saved_at": _ts(pos.saved_at),
         },
         "settings": {"pace": profile.settings.pace, "dose": profile.settings.dose},
+        "routine": profile.routine,
         "completed": [_ts(t) for t in profile.completed],
         "disclaimer_heard": profile.disclaimer_heard,
         "check_in": profile.check_in,
@@ -97,7 +106,7 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
         return Profile(), problems
     if not isinstance(doc, Mapping):
         return Profile(), ["stored document is not an object"]
-    if doc.get("v") not in (1, PROFILE_VERSION):
+    if doc.get("v") not in (1, 2, PROFILE_VERSION):
         problems.append(f"stored document version {doc.get('v')!r}; reading what still fits")
 
     position = None
@@ -108,11 +117,12 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
             if current is None and type(raw.get("index")) is int and isinstance(raw.get("order"), list):
                 index = raw["index"]  # version 1 kept an index into order
                 current = raw["order"][index] if 0 <= index < len(raw["order"]) else None
+            version = raw.get("version", DEFAULT_VERSION)
             order, current, done, spent = check_place(raw["order"], current, raw["done"], raw["spent_s"],
-                                                      known_ids)
+                                                      known_ids, stretches_of(version))
             if current is None:
                 raise ValueError("position without a current stretch")
-            position = Position(order, current, done, spent, _parse_ts(raw["saved_at"]))
+            position = Position(order, current, done, spent, _parse_ts(raw["saved_at"]), version)
         except (TypeError, ValueError, KeyError) as exc:
             problems.append(f"stored position dropped: {exc}")
 
@@ -138,6 +148,14 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
         except ValueError:
             problems.append("stored last_seen dropped")
 
+    routine = doc.get("routine")
+    if routine is not None:
+        try:
+            stretches_of(routine)
+        except ValueError:
+            problems.append("stored routine version dropped")
+            routine = None
+
     time_zone = doc.get("time_zone")
     if time_zone is not None and zone(time_zone) is None:
         problems.append("stored time zone dropped")
@@ -146,7 +164,7 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
     return Profile(
         position=position, settings=settings, completed=tuple(sorted(set(completed))),
         disclaimer_heard=doc.get("disclaimer_heard") is True, check_in=doc.get("check_in") is True,
-        time_zone=time_zone, last_seen=last_seen,
+        time_zone=time_zone, last_seen=last_seen, routine=routine,
     ), problems
 
 

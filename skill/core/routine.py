@@ -1,14 +1,16 @@
 """Where she is: the conversation's state (a Mode from one enum plus her place in the
-routine), kept in session attributes, with a tested upgrade from the previous version.
+routine), kept in session attributes, with a tested upgrade from the previous versions.
 
 Pure: no ask-sdk, no Flask. Session attributes hold one object under STATE_KEY ("coach"),
-version 2:
+schema version 3:
 
     {
-      "v": 2,
+      "v": 3,
       "mode": "routine",         # a Mode value, see below
       "back": "routine" | null,  # for the modes that sit on top of another: where to return
-      "order": ["cat_cow", ...], # the routine's stretches, by content id
+      "version": "seated",       # the routine version (content routines.toml) she is doing
+      "offer": "seated" | null,  # the version offered (mode "version")
+      "order": ["seated_cat_cow", ...], # the version's stretches, by content id
       "current": "wall_angels",  # the stretch she is on, by id (never by index), or null
       "done": ["cat_cow"],       # stretches finished (not skipped) in this routine
       "spent_s": 312.5,          # planned seconds of the stretches guided in this routine
@@ -18,8 +20,12 @@ version 2:
       "tipped": true             # "Alexa, next / Alexa, wait" was said this session
     }
 
-Version 1 (index-based, string modes "resume_offer"...) is upgraded on read. Anything
-unreadable is reported to the caller, which restarts her current stretch gracefully.
+Older schemas are upgraded on read, one step at a time: 1 (index-based, string modes
+"resume_offer"...) -> 2 (by id, Mode values) -> 3 (adds "version", which was always the
+one routine there was, "standard", and "offer"). `order` is kept as saved, so a state
+written before the standard order changed finishes in the order it began; it must hold
+exactly the version's stretches. Anything unreadable is reported to the caller, which
+restarts her current stretch gracefully.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from typing import Any, Mapping, Sequence
 from skill.core.pacing import Settings
 
 STATE_KEY = "coach"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+DEFAULT_VERSION = "standard"  # the content's first routine; what schema 1 and 2 states were doing
 MAX_SPENT_S = 24 * 3600.0  # a routine takes minutes; anything beyond a day is not ours
 
 
@@ -52,10 +59,12 @@ class Mode(str, Enum):
     GENTLER = "gentler"  # discomfort: offered a gentler version of `current`
     PAIN = "pain"  # pain: `current` stopped; offered to skip on to the next stretch
     DELETE = "delete"  # asked to confirm deleting her data
+    VERSION = "version"  # offered a routine version (`offer`): her last choice, or seated
 
 
 # Modes that sit on top of another and return to `back` once answered.
-OVERLAYS = frozenset({Mode.DESCRIBED, Mode.WAITING, Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE})
+OVERLAYS = frozenset({Mode.DESCRIBED, Mode.WAITING, Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE,
+                      Mode.VERSION})
 # Modes in which a stretch is under way (guided, or paused in the middle of).
 STRETCHING = frozenset({Mode.ROUTINE, Mode.SINGLE})
 
@@ -72,6 +81,8 @@ class RoutineState:
     topic: str | None = None
     about: str | None = None
     tipped: bool = False
+    version: str = DEFAULT_VERSION
+    offer: str | None = None
 
     @property
     def total(self) -> int:
@@ -121,15 +132,26 @@ def finished_all(state: RoutineState) -> bool:
 
 # --- transitions ----------------------------------------------------------------------
 
-def fresh(order: Sequence[str], settings: Settings = Settings()) -> RoutineState:
-    return RoutineState(order=tuple(order), settings=settings)
+def fresh(order: Sequence[str], settings: Settings = Settings(), version: str = DEFAULT_VERSION) -> RoutineState:
+    return RoutineState(order=tuple(order), settings=settings, version=version)
 
 
 def start(state: RoutineState, exercise_id: str | None = None) -> RoutineState:
     """A new routine from `exercise_id` (the first stretch by default): nothing done yet."""
     first = exercise_id or state.order[0]
     return replace(state, mode=Mode.ROUTINE, back=None, current=first, done=(), spent_s=0.0,
-                   about=None)
+                   about=None, offer=None)
+
+
+def restart(state: RoutineState) -> RoutineState:
+    """Nothing running, the same version and settings, its stretches in the content's order."""
+    return fresh(stretches_of(state.version), state.settings, state.version)
+
+
+def switch(state: RoutineState, version: str, order: Sequence[str]) -> RoutineState:
+    """Another version of the routine, from the top, nothing of it done yet."""
+    return replace(state, version=version, order=tuple(order), current=None, done=(), spent_s=0.0,
+                   mode=Mode.IDLE, back=None, about=None, offer=None)
 
 
 def at(state: RoutineState, mode: Mode, exercise_id: str | None) -> RoutineState:
@@ -145,7 +167,7 @@ def overlay(state: RoutineState, mode: Mode, **changes: Any) -> RoutineState:
 
 def unwind(state: RoutineState) -> RoutineState:
     """Drop an overlay: back to the mode underneath, place intact."""
-    return replace(state, mode=state.base, back=None, about=None)
+    return replace(state, mode=state.base, back=None, about=None, offer=None)
 
 
 def mark_done(state: RoutineState) -> RoutineState:
@@ -177,6 +199,8 @@ def to_attributes(state: RoutineState) -> dict[str, Any]:
             "v": SCHEMA_VERSION,
             "mode": state.mode.value,
             "back": state.back.value if state.back else None,
+            "version": state.version,
+            "offer": state.offer,
             "order": list(state.order),
             "current": state.current,
             "done": list(state.done),
@@ -210,6 +234,8 @@ def from_attributes(attributes: Mapping[str, Any] | None, known_ids: Sequence[st
     try:
         if raw.get("v") == 1:
             raw = upgrade_v1(raw)
+        if raw.get("v") == 2:
+            raw = upgrade_v2(raw)
         if raw.get("v") != SCHEMA_VERSION:
             raise ValueError(f"schema version {raw.get('v')!r}, expected {SCHEMA_VERSION}")
         return _parse(raw, known)
@@ -235,11 +261,16 @@ def upgrade_v1(raw: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(replay, list) and len(replay) == 2 and replay[0] == "answer":
         topic = _V1_TOPICS.get(replay[1])
     return {
-        "v": SCHEMA_VERSION, "mode": mode, "back": back, "order": order,
+        "v": 2, "mode": mode, "back": back, "order": order,
         "current": order[index] if index is not None else None, "done": raw["done"],
         "spent_s": raw["spent_s"], "pace": raw["pace"], "dose": raw["dose"], "topic": topic,
         "about": None, "tipped": True,
     }
+
+
+def upgrade_v2(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Version 2 had one routine, the standard one, and no offers of another."""
+    return {**raw, "v": 3, "version": DEFAULT_VERSION, "offer": None}
 
 
 _V1_TOPICS = {"FrequencyIntent": "frequency", "TrimesterIntent": "trimester",
@@ -252,7 +283,14 @@ def _parse(raw: Mapping[str, Any], known: tuple[str, ...]) -> RoutineState:
     back = Mode(raw["back"]) if raw.get("back") is not None else None
     if back is not None and (mode not in OVERLAYS or back in OVERLAYS):
         raise ValueError(f"mode {mode.value} cannot return to {back.value}")
-    order, current, done, spent = check_place(raw["order"], raw["current"], raw["done"], raw["spent_s"], known)
+    version = raw["version"]
+    order, current, done, spent = check_place(raw["order"], raw["current"], raw["done"], raw["spent_s"], known,
+                                              stretches_of(version))
+    offer = raw.get("offer")
+    if offer is not None:
+        stretches_of(offer)
+    if (mode is Mode.VERSION) != (offer is not None):
+        raise ValueError("an offer belongs to mode version, and only there")
     if (mode in STRETCHING or back in STRETCHING or mode in (Mode.RESUME, Mode.GENTLER, Mode.PAIN)) \
             and current is None:
         raise ValueError(f"mode {mode.value} needs a current stretch")
@@ -269,20 +307,35 @@ def _parse(raw: Mapping[str, Any], known: tuple[str, ...]) -> RoutineState:
         raise ValueError("tipped is not a boolean")
     return RoutineState(order=order, mode=mode, back=back, current=current,
                         settings=Settings(pace=raw["pace"], dose=raw["dose"]), done=done,
-                        spent_s=spent, topic=topic, about=about, tipped=tipped)
+                        spent_s=spent, topic=topic, about=about, tipped=tipped, version=version, offer=offer)
 
 
 # Questions the coach answers from content (see skill.core.coach.talk).
 TOPICS = ("frequency", "trimester", "warning_signs", "list", "progress", "help")
 
 
+def stretches_of(version: Any) -> tuple[str, ...]:
+    """The stretches of a routine version in the content's own order; ValueError if unknown."""
+    from skill.core.content import default  # the routines are content; read once, cached
+
+    if not isinstance(version, str):
+        raise ValueError("routine version is not a string")
+    try:
+        return default().routine(version).stretches
+    except KeyError:
+        raise ValueError(f"unknown routine version {version!r}") from None
+
+
 def check_place(
-    order: Any, current: Any, done: Any, spent_s: Any, known_ids: Sequence[str]
+    order: Any, current: Any, done: Any, spent_s: Any, known_ids: Sequence[str],
+    stretches: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], str | None, tuple[str, ...], float]:
-    """Validate a place in the routine read back from the session or from storage."""
-    if (not isinstance(order, list) or not all(isinstance(i, str) for i in order)
-            or sorted(order) != sorted(known_ids) or len(set(order)) != len(order)):
-        raise ValueError("order is not a permutation of the known stretches")
+    """Validate a place in the routine read back from the session or from storage: `order`
+    holds exactly `stretches` (a version's), in any order, all of them known."""
+    if (not isinstance(order, list) or not all(isinstance(i, str) and i in known_ids for i in order)
+            or len(set(order)) != len(order) or not order
+            or (stretches is not None and sorted(order) != sorted(stretches))):
+        raise ValueError("order is not a permutation of the version's stretches")
     if current is not None and current not in order:
         raise ValueError(f"current stretch {current!r} is unknown")
     if not isinstance(done, list) or not all(isinstance(d, str) and d in order for d in done):

@@ -2,8 +2,8 @@
 
 Every reply that keeps the session open ends with exactly one question, chosen here from the
 mode she will be in, so a reply can never ask two things or contradict its reprompt.
-Which offer wins when several could be made is decided at launch (see launch.py): safety
-check-in > resume offer > already done today (> routine version > reminder, later).
+Which offer wins when several could be made is decided at launch (see session.py): safety
+check-in > resume offer > already done today > routine version (> reminder, later).
 """
 
 from __future__ import annotations
@@ -51,4 +51,10 @@ def question(ctx: Context, state: RoutineState) -> tuple[str, str]:
         return say("ask_skip_on", next_name=nxt), say("ask_skip_on_reprompt", next_name=nxt)
     if mode is Mode.DELETE:
         return say("ask_delete"), say("ask_delete_reprompt")
+    if mode is Mode.VERSION:
+        assert state.offer is not None
+        routine = ctx.content.routine(state.offer).name
+        if ctx.profile.routine == state.offer:  # her own last choice, offered at launch
+            return say("ask_version_again", routine=routine), say("ask_version_again_reprompt", routine=routine)
+        return say("ask_version", routine=routine), say("ask_version_reprompt", routine=routine)
     raise ValueError(f"no question for mode {mode}")

@@ -61,14 +61,14 @@ def end_after_pain(ctx: Context) -> Outcome:
     else:  # never offer the stretch that hurt as the place to pick up
         profile = prof.save_position(profile, None)
     reply = Reply((ctx.say("symptom_pain_stop"),), end_session=True)
-    return Outcome(rt.fresh(state.order, state.settings), profile, reply)
+    return Outcome(rt.restart(state), profile, reply)
 
 
 def _stop_everything(key: str) -> Callable[[Context], Outcome]:
     def stop_now(ctx: Context) -> Outcome:
         # Do not invite her back into this routine: no saved place, a check-in next launch.
         profile = replace(prof.save_position(ctx.profile, None), check_in=True)
-        state = rt.fresh(ctx.state.order, ctx.state.settings)
+        state = rt.restart(ctx.state)
         return Outcome(state, profile, Reply((ctx.say(key),), end_session=True))
     return stop_now
 

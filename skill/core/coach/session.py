@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Sequence
 
 from skill.core import profile as prof
 from skill.core import routine as rt
@@ -14,18 +15,33 @@ from skill.core.profile import Profile
 from skill.core.routine import Mode, RoutineState
 
 
-def new_session_state(profile: Profile, now: datetime, order: tuple[str, ...]) -> RoutineState:
-    """Where a new session starts: an unfinished routine is offered, not assumed."""
-    state = rt.fresh(order, profile.settings)
+def new_session_state(profile: Profile, now: datetime, known_ids: Sequence[str] = ()) -> RoutineState:
+    """Where a new session starts: the default version, or an unfinished routine offered
+    (not assumed) in its own version. `known_ids` (the content's exercise ids) is accepted
+    for the caller's sake; the profile has already checked its position against them."""
+    state = rt.fresh(rt.stretches_of(rt.DEFAULT_VERSION), profile.settings)
     pos = profile.position
-    if pos is not None and prof.resumable(profile, now) and pos.order == state.order:
+    if pos is not None and prof.resumable(profile, now):
+        order = resume_order(pos.order, pos.current, rt.stretches_of(pos.version))
+        state = rt.fresh(order, profile.settings, pos.version)
         state = replace(rt.at(state, Mode.RESUME, pos.current), done=pos.done, spent_s=pos.spent_s)
     return state
 
 
+def resume_order(saved: Sequence[str], current: str, order: Sequence[str]) -> tuple[str, ...]:
+    """Her saved place mapped through exercise ids onto the version's order as it is now:
+    what came before her stretch still comes before it, what was still to come still comes,
+    each group in today's order. A place saved before the standard order changed
+    (cat_cow, shoulder_squeezes, wall_angels, childs_pose, chest_opener) at wall angels
+    resumes at wall angels and still has child's pose and the chest opener to come."""
+    before = set(saved[: list(saved).index(current)])
+    return (*(i for i in order if i in before), current, *(i for i in order if i not in before and i != current))
+
+
 def launch(ctx: Context) -> Outcome:
     """"Alexa, open my back stretches". One offer at most, in this order: safety check-in >
-    resume > already done today; otherwise she wants to stretch now, so start."""
+    resume > already done today > her last routine version, if it was not the default
+    ("your seated routine again?"); otherwise she wants to stretch now, so start."""
     profile = prof.seen(ctx.profile, ctx.now)
     ctx = replace(ctx, profile=profile)
     state = ctx.state
@@ -44,8 +60,12 @@ def launch(ctx: Context) -> Outcome:
         return talk.ask(ctx, rt.at(state, Mode.AGAIN, None), ctx.say("welcome_back_done_today"))
     if profile.position is not None:  # too old to resume
         lead = ctx.say("resume_stale", name=ctx.name(profile.position.current))
+        version = profile.position.version
         ctx = replace(ctx, profile=prof.save_position(profile, None))
-        return stretches.start_routine(ctx, lead=(lead,))
+        return stretches.start_routine(ctx, lead=(lead,), version=version)
+    if profile.routine is not None and profile.routine != rt.DEFAULT_VERSION:
+        offer = rt.overlay(rt.at(state, Mode.IDLE, None), Mode.VERSION, offer=profile.routine)
+        return talk.ask(ctx, offer, ctx.say("welcome_back_short"))
     return stretches.start_routine(ctx, lead=(ctx.say("welcome_back"),))
 
 
@@ -60,7 +80,7 @@ def session_ended(ctx: Context, reason: str | None) -> Outcome:
         if state.next_id is None:
             if rt.finished_all(state):
                 profile = prof.record_completion(profile, ctx.now)
-            return Outcome(rt.fresh(state.order, state.settings), prof.save_position(profile, None), SILENT)
+            return Outcome(rt.restart(state), prof.save_position(profile, None), SILENT)
         state = rt.at(state, Mode.ROUTINE, state.next_id)
     return Outcome(state, prof.save_position(profile, stretches.position_of(ctx, state)), SILENT)
 

@@ -8,7 +8,7 @@ from skill.core import profile as prof
 from skill.core import routine as rt
 from skill.core.coach.questions import question
 from skill.core.coach.reply import Context, Outcome, Part, Reply, minutes_phrase
-from skill.core.pacing import plan, speaking_seconds
+from skill.core.pacing import move_line, plan, speaking_seconds
 from skill.core.profile import Position
 from skill.core.routine import Mode, RoutineState
 from skill.core.timeline import Silence
@@ -18,8 +18,10 @@ from skill.core.timeline import Silence
 WAIT_S = 60.0
 
 
-def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = ()) -> Outcome:
-    """Speak state.current in state.mode (ROUTINE or SINGLE), ending on that mode's question."""
+def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = (), moved: bool = False) -> Outcome:
+    """Speak state.current in state.mode (ROUTINE or SINGLE), ending on that mode's question.
+    `moved`: she came here with next or skip, so if the stretch before it is done in another
+    position, the reply starts with the line that moves her (routines.toml [moves])."""
     assert state.current is not None and state.mode in rt.STRETCHING
     if ctx.profile.check_in:
         return _check_in_first(ctx, state, lead)
@@ -36,7 +38,9 @@ def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = ()) -> O
         # While Alexa speaks only the wake word interrupts, so say once how to (DESIGN.md).
         parts.append(ctx.say("tip_wake_word"))
         state = replace(state, tipped=True)
-    timeline = plan(exercise, state.settings, content=ctx.content)
+    move = move_line(ctx.content, state.order, exercise.id) if moved and state.mode is Mode.ROUTINE else None
+    timeline = plan(exercise, state.settings, content=ctx.content,
+                    dose=ctx.content.dose_of(state.version, exercise), move=move)
     state = rt.guided(state, timeline.planned_s)
     line, reprompt = question(ctx, state)
     parts += [timeline, line]
@@ -68,18 +72,39 @@ def _check_in_first(ctx: Context, state: RoutineState, lead: tuple[str, ...]) ->
 
 def position_of(ctx: Context, state: RoutineState) -> Position:
     assert state.current is not None
-    return Position(state.order, state.current, state.done, state.spent_s, ctx.now)
+    return Position(state.order, state.current, state.done, state.spent_s, ctx.now, state.version)
 
 
-def start_routine(ctx: Context, *, lead: tuple[str, ...] = (), at: str | None = None) -> Outcome:
-    return guide(ctx, rt.start(ctx.state, at), lead=lead)
+def start_routine(ctx: Context, *, lead: tuple[str, ...] = (), at: str | None = None,
+                  version: str | None = None) -> Outcome:
+    """A version of the routine (the one she is in by default) from its first stretch, in
+    the content's order. Starting it makes it her last choice, offered at the next launch."""
+    version = version or ctx.state.version
+    state = rt.start(rt.switch(ctx.state, version, rt.stretches_of(version)), at)
+    ctx = replace(ctx, profile=replace(ctx.profile, routine=version))
+    return guide(ctx, state, lead=lead)
+
+
+def switch_version(ctx: Context, version: str) -> Outcome:
+    """Mid-routine, another version: carry on at the form of her current stretch in it
+    (cat-cow -> seated cat-cow), with what she did counted as its forms; from the top if
+    the new version has no form of it."""
+    state = rt.unwind(ctx.state)
+    order = rt.stretches_of(version)
+    here = ctx.content.form_in(order, state.current) if state.current else None
+    if here is None or not rt.in_routine(state) and state.base is not Mode.RESUME:
+        return start_routine(ctx, version=version)
+    done = tuple(dict.fromkeys(f for f in (ctx.content.form_in(order, d) for d in state.done) if f))
+    moved = replace(rt.switch(state, version, order), done=done, spent_s=state.spent_s)
+    ctx = replace(ctx, profile=replace(ctx.profile, routine=version))
+    return guide(ctx, rt.at(moved, Mode.ROUTINE, here))
 
 
 def advance(ctx: Context, state: RoutineState) -> Outcome:
     """On to the stretch after state.current, or the end of the routine."""
     if state.next_id is None:
         return finish(ctx, state)
-    return guide(ctx, rt.at(state, Mode.ROUTINE, state.next_id))
+    return guide(ctx, rt.at(state, Mode.ROUTINE, state.next_id), moved=True)
 
 
 def finish(ctx: Context, state: RoutineState) -> Outcome:
@@ -90,14 +115,16 @@ def finish(ctx: Context, state: RoutineState) -> Outcome:
     parts: tuple[str, ...]
     if rt.finished_all(state):
         profile = prof.record_completion(profile, ctx.now)
-        parts = (ctx.say("routine_done", minutes=minutes), count_phrase(ctx, profile))
+        every = (ctx.say("all_stretches_two") if state.total == 2
+                 else ctx.say("all_stretches", count=ctx.content.number_word(state.total)))
+        parts = (ctx.say("routine_done", all_stretches=every, minutes=minutes), count_phrase(ctx, profile))
     elif done == 0:
         parts = (ctx.say("routine_end_none_done"),)
     else:
         parts = (ctx.say("routine_end_partial", done=ctx.content.number_word(done),
                          total=ctx.content.number_word(state.total)),)
     reply = Reply((*parts, ctx.say("routine_done_advice")), end_session=True)
-    return Outcome(rt.fresh(state.order, state.settings), profile, reply)
+    return Outcome(rt.restart(state), profile, reply)
 
 
 def count_phrase(ctx: Context, profile: prof.Profile) -> str:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Callable, Mapping
 
 from skill.core import routine as rt
-from skill.core.coach import safety, stretches, talk
+from skill.core.coach import safety, stretches, talk, versions
 from skill.core.coach.reply import Context, Outcome
 from skill.core.events import Event, Kind
 from skill.core.routine import Mode
@@ -20,8 +20,8 @@ Action = Callable[[Context, Event], Outcome]
 
 
 def start_routine(ctx: Context, event: Event) -> Outcome:
-    """Start the routine from the first stretch."""
-    return stretches.start_routine(ctx)
+    """Start the routine from the first stretch: the version she named, else the one she is in."""
+    return stretches.start_routine(ctx, version=event.arg)
 
 
 def resume_here(ctx: Context, event: Event) -> Outcome:
@@ -117,6 +117,7 @@ ANY_MODE: Mapping[Kind, Action] = {
     Kind.ASK: talk.answer,
     Kind.ADJUST: talk.adjust,
     Kind.SYMPTOM: safety.symptom,
+    Kind.FLOOR: versions.offer_no_floor,
     Kind.DELETE_DATA: talk.ask_delete,
     Kind.FALLBACK: talk.fallback,
 }
@@ -148,6 +149,8 @@ TABLE: Mapping[Mode, Mapping[Kind, Action]] = {
                 Kind.NEXT: safety.skip_on_after_pain, Kind.SKIP: safety.skip_on_after_pain,
                 Kind.CONTINUE: safety.skip_on_after_pain, Kind.NO: safety.stop_after_pain},
     Mode.DELETE: {**_NAVIGATE_UNDERNEATH, Kind.YES: talk.delete, Kind.NO: talk.keep_data},
+    Mode.VERSION: {**_NAVIGATE_UNDERNEATH, Kind.YES: versions.take_offer, Kind.CONTINUE: versions.take_offer,
+                   Kind.NO: versions.decline_offer},
 }
 
 

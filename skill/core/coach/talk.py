@@ -38,9 +38,11 @@ def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, .
     if topic == "warning_signs":
         return (say("warning_signs"),)
     if topic == "list":
-        names = spoken_list([e.name for e in ctx.content.exercises])
-        total = routine_seconds(state.settings, content=ctx.content)
-        return (say("list_exercises", names=names, minutes=minutes_phrase(total)),)
+        names = spoken_list([ctx.name(i) for i in state.order])
+        total = routine_seconds(state.settings, content=ctx.content, routine=state.version)
+        routine = ctx.content.routine(state.version)
+        return (say("list_exercises", count=ctx.content.number_word(len(state.order)), routine=routine.name,
+                    names=names, minutes=minutes_phrase(total)), say("list_versions"))
     if topic == "progress":
         if rt.in_routine(state):
             assert state.index is not None
@@ -67,7 +69,7 @@ def describe(ctx: Context, event: Event) -> Outcome:
 
 
 def which_one(ctx: Context, event: Event) -> Outcome:
-    names = spoken_list([e.name for e in ctx.content.exercises], "or")
+    names = spoken_list([ctx.name(i) for i in ctx.state.order], "or")
     reprompt = ctx.say("which_one_reprompt")
     return Outcome(ctx.state, ctx.profile, Reply((ctx.say("which_one", names=names),), reprompt))
 
@@ -78,7 +80,14 @@ def do_exercise(ctx: Context, event: Event) -> Outcome:
         return which_one(ctx, event)
     state = rt.unwind(ctx.state)
     if state.base in (Mode.ROUTINE, Mode.RESUME):
-        return guide(ctx, rt.at(state, Mode.ROUTINE, event.arg))
+        # "do cat-cow" in the seated version means its seated form
+        here = ctx.content.form_in(state.order, event.arg)
+        if here is not None:
+            return guide(ctx, rt.at(state, Mode.ROUTINE, here))
+    if event.arg not in state.order:
+        # a stretch her version does not have: on its own, within a version that has it
+        version = next(r.id for r in ctx.content.routines if event.arg in r.stretches)
+        state = rt.switch(state, version, rt.stretches_of(version))
     return guide(ctx, rt.at(state, Mode.SINGLE, event.arg))
 
 
@@ -124,7 +133,7 @@ def repeat(ctx: Context, event: Event) -> Outcome:
     state = ctx.state
     if state.mode is Mode.DESCRIBED and state.about is not None:
         return ask(ctx, state, *ctx.content.exercise(state.about).about)
-    if state.mode in (Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE):
+    if state.mode in (Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE, Mode.VERSION):
         return ask(ctx, state)  # a question is pending: ask it again
     if rt.stretching(state):
         return guide(ctx, rt.unwind(state))
@@ -172,7 +181,8 @@ def ask_delete(ctx: Context, event: Event) -> Outcome:
 
 def delete(ctx: Context, event: Event) -> Outcome:
     reply = Reply((ctx.say("delete_done"),), end_session=True)
-    return Outcome(rt.fresh(ctx.state.order), Profile(), reply, frozenset({Effect.DELETE_DATA}))
+    state = rt.fresh(rt.stretches_of(rt.DEFAULT_VERSION))
+    return Outcome(state, Profile(), reply, frozenset({Effect.DELETE_DATA}))
 
 
 def keep_data(ctx: Context, event: Event) -> Outcome:

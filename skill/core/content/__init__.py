@@ -1,4 +1,4 @@
-"""What the skill says, as data: the five exercises and every prompt.
+"""What the skill says, as data: the exercises, the versions of the routine, and every prompt.
 
     model.py    the typed values (Exercise, Dose, Movement, Cues) and Content, whose
                 `say(key, **params)` is the one way to a prompt's text
@@ -21,7 +21,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skill.core.content.loader import load as _load
-from skill.core.content.model import CUE_POOLS, MOVEMENT_KINDS, UNITS, Content, Cues, Dose, Exercise, Movement
+from skill.core.content.model import (
+    CUE_POOLS,
+    MOVEMENT_KINDS,
+    POSITIONS,
+    UNITS,
+    Content,
+    Cues,
+    Dose,
+    Exercise,
+    Movement,
+    Routine,
+)
 from skill.core.content.readers import ContentError
 
 DIRECTORY = Path(__file__).resolve().parent
@@ -31,6 +42,7 @@ __all__ = [
     "CUE_POOLS",
     "DIRECTORY",
     "MOVEMENT_KINDS",
+    "POSITIONS",
     "UNITS",
     "Content",
     "ContentError",
@@ -38,6 +50,7 @@ __all__ = [
     "Dose",
     "Exercise",
     "Movement",
+    "Routine",
     "default",
     "load",
     "placeholders",

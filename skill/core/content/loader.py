@@ -1,6 +1,7 @@
 """Read a content folder and check it against one declared table of rules.
 
-exercises.toml holds the exercises (see its header for the fields); every other *.toml in
+exercises.toml holds the exercises (see its header for the fields), routines.toml the
+versions of the routine and the spoken moves between positions; every other *.toml in
 the folder is a table of prompts (flat key = "text with {named} placeholders"), all merged
 into one key space. A broken file fails `load()` with a ContentError naming the file and
 the field ("exercises.toml: exercise 'cat_cow': dose.unit must be one of ..."), so it stops
@@ -27,12 +28,14 @@ from typing import Any
 from skill.core.content.model import (
     CUE_POOLS,
     MOVEMENT_KINDS,
+    POSITIONS,
     UNITS,
     Content,
     Cues,
     Dose,
     Exercise,
     Movement,
+    Routine,
     fields_of,
     normal,
 )
@@ -43,6 +46,7 @@ from skill.core.content.readers import (
     choice,
     matching,
     number,
+    optional,
     read_table,
     table,
     tables,
@@ -51,6 +55,8 @@ from skill.core.content.readers import (
 )
 
 EXERCISES_FILE = "exercises.toml"
+ROUTINES_FILE = "routines.toml"
+STRUCTURED_FILES = (EXERCISES_FILE, ROUTINES_FILE)  # every other *.toml is prompts
 MAX_SETTLE_S = 30
 
 
@@ -69,6 +75,8 @@ EXERCISE: Schema = {
     "cues": lambda value, at: value,  # pools depend on the dose unit: checked by _cue_pools
     "closing": text(),
     "about": texts(lo=2, hi=3, why="has two or three sentences"),
+    "position": choice(POSITIONS),
+    "form_of": optional(matching(r"[a-z][a-z0-9_]*", "an exercise id")),
 }
 
 
@@ -138,6 +146,8 @@ def _exercise(raw: Any, index: int) -> Exercise:
         cues=Cues(**ex["cues"]),
         closing=ex["closing"],
         about=ex["about"],
+        position=ex["position"],
+        form_of=ex["form_of"],
     )
 
 
@@ -151,6 +161,8 @@ def _whole_file(exercises: tuple[Exercise, ...], numbers: tuple[str, ...]) -> di
     owner: dict[str, str] = {}
     for ex in exercises:
         at = At(f"{EXERCISES_FILE}: exercise {ex.id!r}")
+        if ex.form_of is not None and (ex.form_of not in ids or ex.form_of == ex.id):
+            raise at.field("form_of").error("must name another exercise")
         for word in (ex.id, ex.name, *ex.synonyms):
             other = owner.setdefault(normal(word), ex.id)
             if other != ex.id:
@@ -198,13 +210,82 @@ def _prompts(paths: Iterable[Path]) -> dict[str, str]:
     return prompts
 
 
+# --- routines.toml: the versions of the routine, and the lines that move her between positions
+
+ROUTINE: Schema = {
+    "id": matching(r"[a-z][a-z0-9_]*", "lower_snake_case"),
+    "name": text(),
+    "synonyms": texts(),
+    "summary": text(),
+    "stretches": texts(),
+    "doses": optional(lambda value, at: value, {}),
+}
+ROUTINES_FILE_SCHEMA: Schema = {
+    "routine": tables(ROUTINE),
+    "moves": table({f"{a}_to_{b}": optional(text()) for a in POSITIONS for b in POSITIONS if a != b}),
+}
+
+
+def _routine(raw: dict[str, Any], exercises: Mapping[str, Exercise], at: At) -> Routine:
+    stretches = raw["stretches"]
+    for i, ex_id in enumerate(stretches):
+        if ex_id not in exercises:
+            raise at.field("stretches").item(i).error(f"{ex_id!r} is not an exercise")
+    if len(set(stretches)) != len(stretches):
+        raise at.field("stretches").error("names a stretch twice")
+    doses: dict[str, Dose] = {}
+    if not isinstance(raw["doses"], dict):
+        raise at.field("doses").error("must be a table")
+    for ex_id, value in raw["doses"].items():
+        where = at.field("doses").field(ex_id)
+        if ex_id not in stretches:
+            raise where.error("is not one of this routine's stretches")
+        own = exercises[ex_id].dose
+        narrowed = read_table(value, {"min": number(1, whole=True), "max": number(1, whole=True)}, where)
+        if not own.min <= narrowed["min"] <= narrowed["max"] <= own.max:
+            # the source's range is the limit: a version may ask for less, never outside it
+            raise where.error(f"must lie within the exercise's own {own.min}-{own.max} {own.unit}")
+        doses[ex_id] = Dose(narrowed["min"], narrowed["max"], own.unit)
+    return Routine(id=raw["id"], name=raw["name"], synonyms=raw["synonyms"], summary=raw["summary"],
+                   stretches=stretches, doses=MappingProxyType(doses))
+
+
+def _routines(
+    data: Mapping[str, Any], exercises: tuple[Exercise, ...]
+) -> tuple[tuple[Routine, ...], dict[tuple[str, str], str]]:
+    top = read_table(data, ROUTINES_FILE_SCHEMA, At(ROUTINES_FILE))
+    by_id = {ex.id: ex for ex in exercises}
+    routines = tuple(
+        _routine(raw, by_id, At(f"{ROUTINES_FILE}: routine {raw['id']!r}")) for raw in top["routine"]
+    )
+    moves = {
+        (a, b): top["moves"][f"{a}_to_{b}"]
+        for a in POSITIONS for b in POSITIONS if a != b and top["moves"][f"{a}_to_{b}"] is not None
+    }
+    owner: dict[str, str] = {}
+    for r in routines:
+        at = At(f"{ROUTINES_FILE}: routine {r.id!r}")
+        for word in (r.id, r.name, *r.synonyms):
+            other = owner.setdefault(normal(word), r.id)
+            if other != r.id:
+                raise at.error(f"{word!r} also names {other!r}", sep=": ")
+        positions = [by_id[i].position for i in r.stretches]
+        for a, b in zip(positions, positions[1:]):
+            if a != b and (a, b) not in moves:
+                raise At(ROUTINES_FILE, "moves").error(f"needs {a}_to_{b}: routine {r.id!r} goes from {a} to {b}")
+    return routines, moves
+
+
 def load(directory: Path | str) -> Content:
     """Read and check a content folder; ContentError names the file and field at fault."""
     directory = Path(directory)
     exercises, numbers, spoken_ids = _exercises(_read(directory / EXERCISES_FILE))
-    prompt_files = sorted(p for p in directory.glob("*.toml") if p.name != EXERCISES_FILE)
+    routines, moves = _routines(_read(directory / ROUTINES_FILE), exercises)
+    prompt_files = sorted(p for p in directory.glob("*.toml") if p.name not in STRUCTURED_FILES)
     prompts = _prompts(prompt_files)
     return Content(
+        routines=routines,
+        moves=MappingProxyType(moves),
         exercises=exercises,
         number_words=numbers,
         prompts=MappingProxyType(prompts),

@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 UNITS = ("breaths", "reps", "seconds")
+# Where her body is for an exercise. A routine's order and its spoken moves between
+# positions (routines.toml [moves]) are written in these.
+POSITIONS = ("floor", "seated", "standing", "wall")
 # Movement kinds a content file may use, per dose unit. Timings live in pacing.py.
 MOVEMENT_KINDS: Mapping[str, frozenset[str]] = {
     "breaths": frozenset({"inhale", "exhale"}),
@@ -84,6 +88,26 @@ class Exercise:
     cues: Cues
     closing: str
     about: tuple[str, ...]  # two or three sentences for "what is ..." (DescribeExerciseIntent)
+    position: str = "standing"  # one of POSITIONS
+    form_of: str | None = None  # the exercise this is another form of (seated cat-cow: cat_cow)
+
+    @property
+    def family(self) -> str:
+        """The stretch this is a form of: its own id for the originals."""
+        return self.form_of or self.id
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A version of the routine (routines.toml): its stretches in order, and the doses it
+    narrows the source's ranges to (the quick version's shorter doses)."""
+
+    id: str
+    name: str  # said in "your {name} again?"
+    synonyms: tuple[str, ...]  # ROUTINE_VERSION slot synonyms (a test compares them to the model)
+    stretches: tuple[str, ...]
+    doses: Mapping[str, Dose]  # exercise id -> dose within its source range; the rest keep theirs
+    summary: str  # one sentence: what this version is
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,42 @@ class Content:
     # Built once at load so requests neither re-normalise names nor re-parse templates.
     spoken_ids: Mapping[str, str]  # normalised id, name or synonym -> exercise id
     prompt_fields: Mapping[str, frozenset[str]]  # prompt key -> its placeholders
+    routines: tuple[Routine, ...] = ()  # the versions; the first is the default
+    moves: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))  # (from, to) -> line
+
+    def routine(self, routine_id: str | None) -> Routine:
+        """A version by id; the default (first) one for None."""
+        if routine_id is None:
+            return self.routines[0]
+        for r in self.routines:
+            if r.id == routine_id:
+                return r
+        raise KeyError(f"no routine {routine_id!r}; known: {', '.join(r.id for r in self.routines)}")
+
+    @property
+    def default_routine(self) -> str:
+        return self.routines[0].id
+
+    def lookup_routine(self, spoken: str) -> Routine | None:
+        """A version's id, name or synonym (any case or punctuation) -> the version, else None."""
+        word = normal(spoken)
+        for r in self.routines:
+            if word in {normal(w) for w in (r.id, r.name, *r.synonyms)}:
+                return r
+        return None
+
+    def dose_of(self, routine_id: str | None, exercise: Exercise) -> Dose:
+        """The dose range an exercise has in a version (its own unless the version narrows it)."""
+        if routine_id is None:
+            return exercise.dose
+        return self.routine(routine_id).doses.get(exercise.id, exercise.dose)
+
+    def form_in(self, order: tuple[str, ...], exercise_id: str) -> str | None:
+        """The stretch in `order` that is `exercise_id` or another form of it, else None."""
+        if exercise_id in order:
+            return exercise_id
+        family = self.exercise(exercise_id).family
+        return next((i for i in order if self.exercise(i).family == family), None)
 
     def exercise(self, exercise_id: str) -> Exercise:
         for ex in self.exercises:

@@ -152,6 +152,16 @@ def anything(value: Any, at: At) -> Any:
     return value
 
 
+def optional(read: Read, default: Any = None) -> Read:
+    """A field that may be left out (then `default`); read as `read` when present."""
+
+    def read_optional(value: Any, at: At) -> Any:
+        return read(value, at)
+
+    read_optional.default = default  # type: ignore[attr-defined]
+    return read_optional
+
+
 def read_table(raw: Mapping[str, Any], schema: Schema, at: At) -> dict[str, Any]:
     unknown = sorted(set(raw) - set(schema))
     if unknown:
@@ -159,6 +169,9 @@ def read_table(raw: Mapping[str, Any], schema: Schema, at: At) -> dict[str, Any]
     out = {}
     for name, read in schema.items():
         if name not in raw:
+            if hasattr(read, "default"):
+                out[name] = read.default
+                continue
             raise at.field(name).error("is missing")
         out[name] = read(raw[name], at.field(name))
     return out
