@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from skill import create_app
 from skill.storage import MemoryAdapter
 from tests.conversation import Conversation
+
+# hypothesis (tests/test_fuzz.py): "ci", selected when CI is set, is derandomized and runs
+# 10,000 cases in about two minutes on 2 cores; "dev" (local runs) draws fresh cases each time
+# and prints its seed on failure. HYPOTHESIS_PROFILE chooses either explicitly.
+_FUZZ = dict(database=None, print_blob=True, deadline=timedelta(seconds=2),
+             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("ci", derandomize=True, max_examples=10_000, **_FUZZ)
+settings.register_profile("dev", max_examples=1_000, **_FUZZ)
+_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if _CI else "dev"))
 
 
 # Nothing listens on port 1 of loopback: a request's Settings API call (her time zone) is
