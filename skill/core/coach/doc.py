@@ -26,11 +26,30 @@ only the first that applies is offered:
 1. safety check-in (the last session ended in a symptom stop): a short check-in, then "ready?"
 2. resume offer (an unfinished routine from the last 24 hours)
 3. already done today (in her time zone): "would you like to do the routine again?"
-4. routine version (planned: issue 13)
+4. routine version: the version she last started, if not the standard one: "Would you like
+   your seated routine again?" (yes starts it; no names the versions and asks "would you
+   like to start your stretches?")
 5. reminder (planned: issue 12)
 
 A first launch ever says the first-use note, then "ready?". Otherwise launch starts the
 routine at once: she asked to stretch.
+
+## Versions of the routine (skill/core/content/routines.toml)
+
+- standard ("the full routine"): cat-cow, child's pose, shoulder blade squeezes, wall
+  angels, chest opener: the two floor stretches together, one trip to the floor, and a
+  spoken move ("come up slowly to standing, using your hands") wherever the position changes.
+- seated ("the seated version", "the chair version", "I can't get down on the floor"): no
+  kneeling and no floor: seated cat-cow, seated child's pose (a forward lean onto a table or
+  pillow), seated shoulder squeezes, seated chest opener, then wall angels at the wall.
+- quick ("do the quick version", "I only have a couple of minutes"): seated cat-cow and the
+  seated chest opener at the source's lowest doses, about three minutes.
+
+StartRoutineIntent's `version` slot (ROUTINE_VERSION) gives `start(version)`; the version
+is kept in the state and, as her last choice, in her profile (a setting, never a reason).
+"The floor is hard", "I can't kneel" (NoFloorIntent, event `floor`) offer the seated
+version; yes carries on at the seated form of the stretch she is on. A stretch named in a
+version that has another form of it ("do child's pose" in the seated version) is that form.
 
 ## Wait ("wait", "hold on", "give me a minute", "pause")
 
@@ -84,4 +103,5 @@ _MODE_NOTES = {
     Mode.GENTLER: "a strong stretch: offers a gentler version",
     Mode.PAIN: "pain: the stretch stopped; offers to skip on to the next one",
     Mode.DELETE: "asks to confirm deleting her data",
+    Mode.VERSION: "offers a version of the routine: her last choice at launch, or the seated one when the floor is hard",
 }
