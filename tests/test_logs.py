@@ -27,9 +27,11 @@ def captured():
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.addHandler(handler)
-    logging.getLogger("skill").setLevel(logging.DEBUG)
+    skill_log = logging.getLogger("skill")
+    level = skill_log.level
     yield stream
     root.removeHandler(handler)
+    skill_log.setLevel(level)  # create_app set it
 
 
 def test_a_conversation_with_symptoms_logs_json_with_request_ids_and_no_secret(captured, monkeypatch) -> None:
