@@ -17,7 +17,8 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -128,9 +129,10 @@ class Metrics:
 
 
 
-def may_read_metrics(headers: Mapping[str, str], remote_addr: str | None, token: str) -> bool:
+def may_read_metrics(headers: Any, remote_addr: str | None, token: str) -> bool:
     """From this host with nothing proxying it (a proxy adds a Forwarded header), or with
-    `Authorization: Bearer <METRICS_TOKEN>` when a token is configured."""
+    `Authorization: Bearer <METRICS_TOKEN>` when a token is configured. `headers`: any
+    mapping with .get (werkzeug's Headers, a dict)."""
     if not headers.get("X-Forwarded-For") and not headers.get("Forwarded"):
         try:
             if ipaddress.ip_address(remote_addr or "").is_loopback:
