@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from skill.alexa.apl import SCREEN_KEY, TOUCH_EVENTS
 from skill.core import profile as prof
+from skill.core import attributes
 from skill.core import routine as rt
 from skill.core.content import default
 from skill.core.pacing import DOSES, PACES
@@ -184,7 +185,7 @@ def _place(stretches: tuple[str, ...]) -> dict[str, st.SearchStrategy[Any]]:
 
 
 _MODES = [m.value for m in rt.Mode]
-PLACES = {v: _place(rt.stretches_of(v)) for v in VERSIONS} | {None: _place(IDS[:5])}
+PLACES = {v: _place(CONTENT.routine(v).stretches) for v in VERSIONS} | {None: _place(IDS[:5])}
 FIELDS = {
     "v": st.sampled_from([3, 3, 3, 2, 1, 4, 99, "3", None, 3.0]),
     "mode": _odd(st.sampled_from(_MODES)),
@@ -218,15 +219,15 @@ def _nested(levels: int) -> Any:
 
 
 def _session_attributes() -> st.SearchStrategy[Any]:
-    big = st.integers(1, BODY_CAP).map(lambda n: {rt.STATE_KEY: "x" * n})
-    deep = st.integers(1, 66).map(lambda n: {rt.STATE_KEY: _nested(n)})
+    big = st.integers(1, BODY_CAP).map(lambda n: {attributes.STATE_KEY: "x" * n})
+    deep = st.integers(1, 66).map(lambda n: {attributes.STATE_KEY: _nested(n)})
     screen = st.builds(lambda t, a: {SCREEN_KEY: {"token": t, "actions": a}}, TEXT, ANY_JSON)
     return st.one_of(
-        st.builds(lambda s: {rt.STATE_KEY: s}, coach_state()),
-        st.builds(lambda s: {rt.STATE_KEY: s}, coach_state()),
-        st.builds(lambda s, x: {rt.STATE_KEY: s, **x}, coach_state(), screen),
+        st.builds(lambda s: {attributes.STATE_KEY: s}, coach_state()),
+        st.builds(lambda s: {attributes.STATE_KEY: s}, coach_state()),
+        st.builds(lambda s, x: {attributes.STATE_KEY: s, **x}, coach_state(), screen),
         st.just({}), st.none(), ANY_JSON, big, deep,
-        st.dictionaries(st.just(rt.STATE_KEY), ANY_JSON, min_size=1),
+        st.dictionaries(st.just(attributes.STATE_KEY), ANY_JSON, min_size=1),
     )
 
 
@@ -236,7 +237,7 @@ SESSION_ATTRIBUTES = _session_attributes()
 # --- what is stored before the request -------------------------------------------------------
 
 
-PERMUTATIONS = {v: st.permutations(rt.stretches_of(v)) for v in VERSIONS}
+PERMUTATIONS = {v: st.permutations(CONTENT.routine(v).stretches) for v in VERSIONS}
 # Positions are drawn as indexes into the drawn order, so no strategy is built per draw.
 SUBSET = st.lists(st.integers(0, 31), unique=True, max_size=8)
 DAYS_AGO = st.lists(st.integers(0, 80), max_size=5, unique=True)

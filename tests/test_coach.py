@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from skill.core import coach
+from skill.core import attributes, coach
 from skill.core import profile as prof
 from skill.core import routine as rt
 from skill.core.coach.reply import minutes_phrase, spoken_list
@@ -115,9 +115,9 @@ def test_resume_is_offered_within_a_day_and_not_after() -> None:
     stopped = step(at_stretch(2), Kind.STOP)
     assert stopped.reply.end_session and stopped.profile.position.current == "shoulder_squeezes"
     assert stopped.profile.position.done == IDS[:2]
-    soon = coach.new_session_state(stopped.profile, NOW + timedelta(hours=23), IDS)
+    soon = coach.new_session_state(stopped.profile, NOW + timedelta(hours=23), CONTENT)
     assert soon.mode is Mode.RESUME and soon.current == "shoulder_squeezes" and soon.done == IDS[:2]
-    later = coach.new_session_state(stopped.profile, NOW + timedelta(hours=25), IDS)
+    later = coach.new_session_state(stopped.profile, NOW + timedelta(hours=25), CONTENT)
     assert later.mode is Mode.IDLE and later.current is None
 
 
@@ -171,7 +171,7 @@ def test_a_launch_after_a_finished_routine_today_asks_again() -> None:
     out = at_stretch(4)
     done = step(out, Kind.NEXT)
     assert len(done.profile.completed) == 1
-    launched = coach.launch(ctx(coach.new_session_state(done.profile, NOW, IDS), done.profile,
+    launched = coach.launch(ctx(coach.new_session_state(done.profile, NOW, CONTENT), done.profile,
                                 NOW + timedelta(hours=1)))
     assert launched.state.mode is Mode.AGAIN
 
@@ -193,7 +193,7 @@ def test_a_serious_symptom_clears_the_place_ends_and_checks_in_next_time(tier) -
     assert out.reply.end_session and out.profile.position is None and out.state.current is None
     assert out.profile.check_in
     assert "can't call anyone" in text(out)
-    launched = coach.launch(ctx(coach.new_session_state(out.profile, NOW, IDS), out.profile))
+    launched = coach.launch(ctx(coach.new_session_state(out.profile, NOW, CONTENT), out.profile))
     assert launched.state.mode is Mode.READY and not launched.profile.check_in
     assert not any(isinstance(p, Timeline) for p in launched.reply.parts)
 
@@ -251,15 +251,15 @@ def test_state_round_trips_through_session_attributes() -> None:
     state = rt.RoutineState(order=IDS, mode=Mode.WAITING, back=Mode.ROUTINE, current="wall_angels",
                             settings=Settings("faster", "short"), done=IDS[:2], spent_s=201.5,
                             topic="frequency", tipped=True)
-    assert rt.from_attributes(rt.to_attributes(state), IDS) == state
-    assert rt.to_attributes(state)["coach"]["v"] == 3
+    assert attributes.from_attributes(attributes.to_attributes(state), CONTENT) == state
+    assert attributes.to_attributes(state)["coach"]["v"] == 3
 
 
 def test_v1_attributes_are_upgraded() -> None:
     old = {"coach": {"v": 1, "mode": "resume_offer", "order": list(IDS), "index": 2, "pace": "slower",
                      "dose": "full", "done": list(IDS[:2]), "spent_s": 100.0, "asking": "delete",
                      "replay": ["answer", "FrequencyIntent"]}}
-    state = rt.from_attributes(old, IDS)
+    state = attributes.from_attributes(old, CONTENT)
     assert state.mode is Mode.DELETE and state.back is Mode.RESUME and state.current == "shoulder_squeezes"
     assert state.settings == Settings("slower", "full") and state.done == IDS[:2] and state.topic == "frequency"
 
@@ -274,13 +274,13 @@ def test_v1_attributes_are_upgraded() -> None:
                 "pace": "normal", "dose": "standard", "about": None}}, None),
 ])
 def test_bad_state_is_reported_with_what_can_be_salvaged(bad: dict, salvaged) -> None:
-    with pytest.raises(rt.StateError) as caught:
-        rt.from_attributes(bad, IDS)
+    with pytest.raises(attributes.StateError) as caught:
+        attributes.from_attributes(bad, CONTENT)
     assert caught.value.salvaged == salvaged
 
 
 def test_no_state_is_none() -> None:
-    assert rt.from_attributes({}, IDS) is None and rt.from_attributes(None, IDS) is None
+    assert attributes.from_attributes({}, CONTENT) is None and attributes.from_attributes(None, CONTENT) is None
 
 
 def test_recover_restarts_the_salvaged_stretch_or_asks() -> None:
@@ -301,14 +301,14 @@ def test_profile_round_trips_and_keeps_only_progress() -> None:
     assert set(doc) == {"v", "position", "settings", "completed", "disclaimer_heard", "check_in", "time_zone",
                         "last_seen", "routine"}
     assert doc["v"] == 3 and doc["position"]["current"] == "childs_pose"
-    back, problems = prof.from_document(doc, IDS)
+    back, problems = prof.from_document(doc, CONTENT)
     assert back == profile and problems == []
 
 
 def test_a_v1_profile_position_is_read_by_index() -> None:
     doc = {"v": 1, "position": {"order": list(IDS), "index": 3, "done": list(IDS[:3]), "spent_s": 300.0,
                                 "saved_at": "2026-11-25T08:00:00Z"}, "disclaimer_heard": True}
-    profile, problems = prof.from_document(doc, IDS)
+    profile, problems = prof.from_document(doc, CONTENT)
     assert profile.position.current == "wall_angels" and problems == []
 
 
@@ -316,7 +316,7 @@ def test_a_partly_broken_profile_keeps_what_is_valid() -> None:
     doc = {"v": 2, "position": {"order": ["x"], "current": "x"}, "settings": {"pace": "slower", "dose": "full"},
            "completed": ["2026-11-20T09:00:00Z", "not a date"], "disclaimer_heard": True,
            "time_zone": "Mars/Olympus"}
-    profile, problems = prof.from_document(doc, IDS)
+    profile, problems = prof.from_document(doc, CONTENT)
     assert profile.position is None and profile.settings == Settings("slower", "full")
     assert len(profile.completed) == 1 and profile.disclaimer_heard and profile.time_zone is None
     assert len(problems) == 3

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import skill.core.content as content_module
 from skill.core.content import DIRECTORY as CONTENT_DIR
 from skill.core.content import ContentError, Dose, Exercise, default, load
 
@@ -190,16 +189,6 @@ def test_every_prompt_file_joins_the_key_space():
 def test_default_content_is_read_once():
     assert default() is default()
     assert load() == default() and load() is not default()
-
-
-def test_compatibility_names_read_the_default_content():
-    # until the coach gets its Content from create_app (then these names go)
-    assert content_module.CONTENT is default()
-    assert content_module.say("welcome") == say("welcome")
-    assert content_module.prompt_keys() == prompt_keys()
-    assert content_module.placeholders("welcome") == set()
-    with pytest.raises(AttributeError):
-        content_module.NO_SUCH_NAME  # noqa: B018
 
 
 # --- broken content fails start-up, naming file and field ---------------------------------

@@ -630,3 +630,17 @@ def test_10_the_question_check_catches_a_reply_that_does_not_end_on_its_question
     with pytest.raises(AssertionError, match="reprompt does not ask the same question"):
         check_response(reply("Ready to move on to shoulder blade squeezes?", "Would you like to delete your history?"),
                        "IntentRequest")
+
+
+def test_7_silence_after_a_pain_question_counts_as_a_symptom_stop(talk: Conversation, storage) -> None:
+    """She said "it hurts" and then nothing: the next launch checks in, and never offers the
+    stretch that hurt as the place to pick up."""
+    routine_at(talk, 0)
+    hurt = talk.intent("SymptomIntent", symptom="it hurts")
+    assert hurt.state["mode"] == "pain"
+    talk.end("EXCEEDED_MAX_REPROMPTS")
+    position = stored(storage)["position"]
+    assert position is None or position["current"] != hurt.state["current"]
+    launch = talk.launch().says("something didn't feel right")
+    no_timeline(launch)
+    launch.does_not_say(CONTENT.exercise(hurt.state["current"]).name)

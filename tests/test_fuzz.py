@@ -31,7 +31,7 @@ from skill import create_app
 from skill.core import profile as prof
 from skill.storage import MemoryAdapter
 from tests.alexa_ca import IMPORTED_AT, SKILL_ID, AlexaTestCA, make_verifier
-from tests.fuzz_envelopes import IDS, envelopes
+from tests.fuzz_envelopes import CONTENT, IDS, envelopes
 from tests.ssml_checks import assert_alexa_ssml
 
 NOW = IMPORTED_AT
@@ -77,7 +77,7 @@ def check_storage(user_id: str, seeded: dict[str, Any] | None, status: int) -> N
     if status != 200:
         assert stored == (seeded or {}), "a refused request changed what is stored"
     if stored and stored != seeded:  # the skill wrote it: it must read back whole
-        _, problems = prof.from_document(stored, IDS)
+        _, problems = prof.from_document(stored, CONTENT)
         assert not problems, problems
 
 

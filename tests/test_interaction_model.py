@@ -24,7 +24,7 @@ from skill.commands._model_source import (
     normal,
 )
 from skill.commands.model import SOURCE_DIR, generate, load_source, render
-from skill.core.content import CONTENT
+from skill.core.content import default
 from tests.envelopes import SKILL_ID, resolved_slot
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
@@ -32,6 +32,7 @@ MODEL_FILE = MODEL_DIR / "en-US.json"
 MODEL = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
 LM = MODEL["interactionModel"]["languageModel"]
 INTENTS = {intent["name"]: intent for intent in LM["intents"]}
+CONTENT = default()
 TYPES = {t["name"]: t for t in LM.get("types", [])}
 
 # Source: "Choose the invocation name for a custom skill" (ASK docs). Launch and connecting

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 import pytest
 
 from skill.core import profile as prof
+from skill.core import attributes
 from skill.core import routine as rt
 from skill.core.coach.session import new_session_state
 from skill.core.content import default
@@ -132,10 +133,10 @@ def test_a_schema_2_state_is_upgraded_to_the_standard_version():
     v2 = {"coach": {"v": 2, "mode": "routine", "back": None, "order": list(OLD_ORDER), "current": "wall_angels",
                     "done": ["cat_cow", "shoulder_squeezes"], "spent_s": 250.0, "pace": "normal",
                     "dose": "standard", "topic": None, "about": None, "tipped": True}}
-    state = rt.from_attributes(v2, CONTENT.ids)
+    state = attributes.from_attributes(v2, CONTENT)
     assert state is not None
     assert (state.version, state.offer, state.current, state.order) == ("standard", None, "wall_angels", OLD_ORDER)
-    assert rt.to_attributes(state)["coach"]["v"] == rt.SCHEMA_VERSION == 3
+    assert attributes.to_attributes(state)["coach"]["v"] == attributes.SCHEMA_VERSION == 3
 
 
 @pytest.mark.parametrize("bad", [
@@ -146,8 +147,8 @@ def test_a_state_whose_version_does_not_fit_is_not_read(bad):
     raw = {"v": 3, "mode": "routine", "back": None, "version": "standard", "offer": None,
            "order": list(CONTENT.routine("standard").stretches), "current": "cat_cow", "done": [],
            "spent_s": 0, "pace": "normal", "dose": "standard", "topic": None, "about": None, "tipped": True}
-    with pytest.raises(rt.StateError):
-        rt.from_attributes({"coach": {**raw, **bad}}, CONTENT.ids)
+    with pytest.raises(attributes.StateError):
+        attributes.from_attributes({"coach": {**raw, **bad}}, CONTENT)
 
 
 def test_a_place_saved_in_the_old_order_resumes_on_the_same_stretch_with_the_rest_to_come():
@@ -155,9 +156,9 @@ def test_a_place_saved_in_the_old_order_resumes_on_the_same_stretch_with_the_res
                                 "done": ["cat_cow", "shoulder_squeezes"], "spent_s": 250.0,
                                 "saved_at": "2026-11-25T08:30:00Z"},
            "settings": {"pace": "normal", "dose": "standard"}}
-    profile, problems = prof.from_document(doc, CONTENT.ids)
+    profile, problems = prof.from_document(doc, CONTENT)
     assert problems == [] and profile.position is not None and profile.position.version == "standard"
-    state = new_session_state(profile, NOW, CONTENT.ids)
+    state = new_session_state(profile, NOW, CONTENT)
     assert state.mode is Mode.RESUME and state.current == "wall_angels"
     assert state.done == ("cat_cow", "shoulder_squeezes")
     # what was still to come still comes, in today's order: nothing is lost or done twice
@@ -165,7 +166,7 @@ def test_a_place_saved_in_the_old_order_resumes_on_the_same_stretch_with_the_res
     # a place saved in today's order keeps today's order
     today = replace(profile.position, order=CONTENT.routine("standard").stretches, current="shoulder_squeezes",
                     done=("cat_cow", "childs_pose"))
-    state = new_session_state(replace(profile, position=today), NOW, CONTENT.ids)
+    state = new_session_state(replace(profile, position=today), NOW, CONTENT)
     assert state.order == CONTENT.routine("standard").stretches and state.current == "shoulder_squeezes"
 
 
@@ -174,9 +175,9 @@ def test_the_profile_keeps_her_choice_as_a_setting_only():
         CONTENT.routine("seated").stretches, "seated_squeezes", ("seated_cat_cow",), 100.0, NOW, "seated"))
     doc = prof.to_document(profile)
     assert doc["routine"] == "seated" and doc["position"]["version"] == "seated"
-    back, problems = prof.from_document(doc, CONTENT.ids)
+    back, problems = prof.from_document(doc, CONTENT)
     assert back == profile and problems == []
-    back, problems = prof.from_document({**doc, "routine": "trimester-3"}, CONTENT.ids)
+    back, problems = prof.from_document({**doc, "routine": "trimester-3"}, CONTENT)
     assert back.routine is None and problems == ["stored routine version dropped"]
 
 

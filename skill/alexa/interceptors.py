@@ -42,7 +42,7 @@ class ProfileLoadInterceptor(AbstractRequestInterceptor):
             log.error("could not load stored progress (user %s): %s", user_of(handler_input), exc)
             observe.storage_error(handler_input)
             doc = {}
-        profile, problems = prof.from_document(doc, self.content.ids)
+        profile, problems = prof.from_document(doc, self.content)
         for problem in problems:
             log.warning("%s (user %s)", problem, user_of(handler_input))
         turn.stored = profile

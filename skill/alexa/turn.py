@@ -11,7 +11,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.alexa import apl
-from skill.core import routine as rt
+from skill.core import attributes
 from skill.core.coach import Context, Effect, Outcome, new_session_state
 from skill.core.content import Content
 from skill.core.profile import Profile
@@ -33,7 +33,7 @@ class Turn:
     profile_out: Profile | None = None
     storage_ok: bool = False  # False when loading failed: then never overwrite what is stored
     delete: bool = False
-    state_problem: rt.StateError | None = None  # session attributes we could not read
+    state_problem: attributes.StateError | None = None  # session attributes we could not read
 
 
 def turn_of(handler_input: HandlerInput) -> Turn:
@@ -59,24 +59,23 @@ def request_time(handler_input: HandlerInput) -> datetime:
 def context(handler_input: HandlerInput) -> Context:
     turn = turn_of(handler_input)
     now = request_time(handler_input)
-    order = turn.content.ids
     session = handler_input.request_envelope.session
     state = None
     if session is not None and not session.new:
         try:
-            state = rt.from_attributes(handler_input.attributes_manager.session_attributes, order)
-        except rt.StateError as problem:
+            state = attributes.from_attributes(handler_input.attributes_manager.session_attributes, turn.content)
+        except attributes.StateError as problem:
             log.warning("%s (user %s)", problem, user_of(handler_input))
             turn.state_problem = problem
     if state is None:
-        state = new_session_state(turn.profile_in, now, order)
+        state = new_session_state(turn.profile_in, now, turn.content)
     return Context(state=state, profile=turn.profile_in, now=now, content=turn.content)
 
 
 def respond(handler_input: HandlerInput, outcome: Outcome) -> Response:
     turn = turn_of(handler_input)
     if handler_input.request_envelope.session is not None:
-        handler_input.attributes_manager.session_attributes = rt.to_attributes(outcome.state)
+        handler_input.attributes_manager.session_attributes = attributes.to_attributes(outcome.state)
     turn.profile_out = outcome.profile
     turn.delete = Effect.DELETE_DATA in outcome.effects
 

@@ -39,7 +39,8 @@ from typing import Any, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.core.pacing import Settings
-from skill.core.routine import DEFAULT_VERSION, check_place, stretches_of
+from skill.core.content import Content
+from skill.core.routine import DEFAULT_VERSION, check_place
 
 PROFILE_VERSION = 3
 HISTORY_DAYS = 90
@@ -99,7 +100,7 @@ def to_document(profile: Profile) -> dict[str, Any]:
     }
 
 
-def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tuple[Profile, list[str]]:
+def from_document(doc: Mapping[str, Any] | None, content: Content) -> tuple[Profile, list[str]]:
     """Rebuild a profile, field by field; returns the problems found so the caller can log them."""
     problems: list[str] = []
     if not doc:
@@ -119,7 +120,7 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
                 current = raw["order"][index] if 0 <= index < len(raw["order"]) else None
             version = raw.get("version", DEFAULT_VERSION)
             order, current, done, spent = check_place(raw["order"], current, raw["done"], raw["spent_s"],
-                                                      known_ids, stretches_of(version))
+                                                      content.ids, content.routine(version).stretches)
             if current is None:
                 raise ValueError("position without a current stretch")
             position = Position(order, current, done, spent, _parse_ts(raw["saved_at"]), version)
@@ -151,8 +152,10 @@ def from_document(doc: Mapping[str, Any] | None, known_ids: Sequence[str]) -> tu
     routine = doc.get("routine")
     if routine is not None:
         try:
-            stretches_of(routine)
-        except ValueError:
+            if not isinstance(routine, str):
+                raise KeyError(routine)
+            content.routine(routine)
+        except KeyError:
             problems.append("stored routine version dropped")
             routine = None
 

@@ -46,6 +46,10 @@ class Context:
     def name(self, exercise_id: str | None) -> str:
         return self.content.exercise(exercise_id).name if exercise_id else ""
 
+    def order_of(self, version: str) -> tuple[str, ...]:
+        """A routine version's stretches, in the content's order."""
+        return self.content.routine(version).stretches
+
 
 @dataclass(frozen=True)
 class Outcome:

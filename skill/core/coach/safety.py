@@ -19,7 +19,7 @@ from typing import Callable
 
 from skill.core import profile as prof
 from skill.core import routine as rt
-from skill.core.coach.reply import Context, Outcome, Reply
+from skill.core.coach.reply import SILENT, Context, Outcome, Reply
 from skill.core.coach.stretches import advance, position_of
 from skill.core.coach.talk import ask
 from skill.core.events import Event
@@ -51,8 +51,10 @@ def _pain(ctx: Context) -> Outcome:
     return end_after_pain(replace(ctx, state=state))
 
 
-def end_after_pain(ctx: Context) -> Outcome:
-    """Pain, and no stretch to skip on to (or she would rather stop): end, and check in next time."""
+def end_after_pain(ctx: Context, *, silent: bool = False) -> Outcome:
+    """Pain, and no stretch to skip on to (or she would rather stop, or went quiet): end, keep
+    her place after the stretch that hurt, and check in next time. `silent` for a session
+    Alexa closed, where nothing may be said."""
     state = rt.unwind(ctx.state)
     profile = replace(ctx.profile, check_in=True)
     if rt.in_routine(state) and state.next_id is not None:
@@ -60,15 +62,15 @@ def end_after_pain(ctx: Context) -> Outcome:
         profile = prof.save_position(profile, position_of(ctx, nxt))
     else:  # never offer the stretch that hurt as the place to pick up
         profile = prof.save_position(profile, None)
-    reply = Reply((ctx.say("symptom_pain_stop"),), end_session=True)
-    return Outcome(rt.restart(state), profile, reply)
+    reply = SILENT if silent else Reply((ctx.say("symptom_pain_stop"),), end_session=True)
+    return Outcome(rt.restart(state, ctx.order_of(state.version)), profile, reply)
 
 
 def _stop_everything(key: str) -> Callable[[Context], Outcome]:
     def stop_now(ctx: Context) -> Outcome:
         # Do not invite her back into this routine: no saved place, a check-in next launch.
         profile = replace(prof.save_position(ctx.profile, None), check_in=True)
-        state = rt.restart(ctx.state)
+        state = rt.restart(ctx.state, ctx.order_of(ctx.state.version))
         return Outcome(state, profile, Reply((ctx.say(key),), end_session=True))
     return stop_now
 

@@ -9,20 +9,20 @@ from typing import Sequence
 
 from skill.core import profile as prof
 from skill.core import routine as rt
-from skill.core.coach import stretches, talk
+from skill.core.coach import safety, stretches, talk
 from skill.core.coach.reply import SILENT, Context, Outcome
+from skill.core.content import Content
 from skill.core.profile import Profile
 from skill.core.routine import Mode, RoutineState
 
 
-def new_session_state(profile: Profile, now: datetime, known_ids: Sequence[str] = ()) -> RoutineState:
+def new_session_state(profile: Profile, now: datetime, content: Content) -> RoutineState:
     """Where a new session starts: the default version, or an unfinished routine offered
-    (not assumed) in its own version. `known_ids` (the content's exercise ids) is accepted
-    for the caller's sake; the profile has already checked its position against them."""
-    state = rt.fresh(rt.stretches_of(rt.DEFAULT_VERSION), profile.settings)
+    (not assumed) in its own version."""
+    state = rt.fresh(content.routine(rt.DEFAULT_VERSION).stretches, profile.settings)
     pos = profile.position
     if pos is not None and prof.resumable(profile, now):
-        order = resume_order(pos.order, pos.current, rt.stretches_of(pos.version))
+        order = resume_order(pos.order, pos.current, content.routine(pos.version).stretches)
         state = rt.fresh(order, profile.settings, pos.version)
         state = replace(rt.at(state, Mode.RESUME, pos.current), done=pos.done, spent_s=pos.spent_s)
     return state
@@ -72,6 +72,9 @@ def launch(ctx: Context) -> Outcome:
 def session_ended(ctx: Context, reason: str | None) -> Outcome:
     """She walked away or the session closed: keep her place for next time. No speech."""
     state, profile = rt.unwind(ctx.state), ctx.profile
+    if ctx.state.mode in (Mode.PAIN, Mode.CHECK):
+        # She went quiet while asked about pain: treat it as a symptom stop.
+        return safety.end_after_pain(ctx, silent=True)
     if not rt.in_routine(state):
         return Outcome(state, profile, SILENT)
     if reason == "EXCEEDED_MAX_REPROMPTS" and ctx.state.mode is Mode.ROUTINE:
@@ -80,7 +83,7 @@ def session_ended(ctx: Context, reason: str | None) -> Outcome:
         if state.next_id is None:
             if rt.finished_all(state):
                 profile = prof.record_completion(profile, ctx.now)
-            return Outcome(rt.restart(state), prof.save_position(profile, None), SILENT)
+            return Outcome(rt.restart(state, ctx.order_of(state.version)), prof.save_position(profile, None), SILENT)
         state = rt.at(state, Mode.ROUTINE, state.next_id)
     return Outcome(state, prof.save_position(profile, stretches.position_of(ctx, state)), SILENT)
 

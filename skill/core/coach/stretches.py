@@ -80,7 +80,7 @@ def start_routine(ctx: Context, *, lead: tuple[str, ...] = (), at: str | None = 
     """A version of the routine (the one she is in by default) from its first stretch, in
     the content's order. Starting it makes it her last choice, offered at the next launch."""
     version = version or ctx.state.version
-    state = rt.start(rt.switch(ctx.state, version, rt.stretches_of(version)), at)
+    state = rt.start(rt.switch(ctx.state, version, ctx.order_of(version)), at)
     ctx = replace(ctx, profile=replace(ctx.profile, routine=version))
     return guide(ctx, state, lead=lead)
 
@@ -90,7 +90,7 @@ def switch_version(ctx: Context, version: str) -> Outcome:
     (cat-cow -> seated cat-cow), with what she did counted as its forms; from the top if
     the new version has no form of it."""
     state = rt.unwind(ctx.state)
-    order = rt.stretches_of(version)
+    order = ctx.order_of(version)
     here = ctx.content.form_in(order, state.current) if state.current else None
     if here is None or not rt.in_routine(state) and state.base is not Mode.RESUME:
         return start_routine(ctx, version=version)
@@ -124,7 +124,7 @@ def finish(ctx: Context, state: RoutineState) -> Outcome:
         parts = (ctx.say("routine_end_partial", done=ctx.content.number_word(done),
                          total=ctx.content.number_word(state.total)),)
     reply = Reply((*parts, ctx.say("routine_done_advice")), end_session=True)
-    return Outcome(rt.restart(state), profile, reply)
+    return Outcome(rt.restart(state, ctx.order_of(state.version)), profile, reply)
 
 
 def count_phrase(ctx: Context, profile: prof.Profile) -> str:

@@ -87,7 +87,7 @@ def do_exercise(ctx: Context, event: Event) -> Outcome:
     if event.arg not in state.order:
         # a stretch her version does not have: on its own, within a version that has it
         version = next(r.id for r in ctx.content.routines if event.arg in r.stretches)
-        state = rt.switch(state, version, rt.stretches_of(version))
+        state = rt.switch(state, version, ctx.order_of(version))
     return guide(ctx, rt.at(state, Mode.SINGLE, event.arg))
 
 
@@ -181,7 +181,7 @@ def ask_delete(ctx: Context, event: Event) -> Outcome:
 
 def delete(ctx: Context, event: Event) -> Outcome:
     reply = Reply((ctx.say("delete_done"),), end_session=True)
-    state = rt.fresh(rt.stretches_of(rt.DEFAULT_VERSION))
+    state = rt.fresh(ctx.order_of(rt.DEFAULT_VERSION))
     return Outcome(state, Profile(), reply, frozenset({Effect.DELETE_DATA}))
 
 

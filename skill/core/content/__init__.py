@@ -9,16 +9,12 @@
 Nothing is read at import. `load(directory=None)` reads a folder (this package's own by
 default); `default()` is that, read once and cached, for the CLI and tests.
 
-CONTENT, say(), prompt_keys() and placeholders() at module level are compatibility names
-that read default() on first use; they go once the app passes an explicitly loaded Content
-from create_app to the coach.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from skill.core.content.loader import load as _load
 from skill.core.content.model import (
@@ -38,7 +34,6 @@ from skill.core.content.readers import ContentError
 DIRECTORY = Path(__file__).resolve().parent
 
 __all__ = [
-    "CONTENT",
     "CUE_POOLS",
     "DIRECTORY",
     "MOVEMENT_KINDS",
@@ -53,9 +48,6 @@ __all__ = [
     "Routine",
     "default",
     "load",
-    "placeholders",
-    "prompt_keys",
-    "say",
 ]
 
 
@@ -68,28 +60,3 @@ def load(directory: Path | str | None = None) -> Content:
 def default() -> Content:
     """The package's own content, read and checked once per process."""
     return load()
-
-
-# --- compatibility names, read lazily ----------------------------------------------------
-
-if TYPE_CHECKING:
-    CONTENT: Content
-
-
-def __getattr__(name: str) -> Content:
-    if name == "CONTENT":
-        return default()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def say(key: str, **params: object) -> str:
-    """default().say(key, **params)."""
-    return default().say(key, **params)
-
-
-def prompt_keys() -> frozenset[str]:
-    return default().prompt_keys()
-
-
-def placeholders(key: str) -> set[str]:
-    return default().placeholders(key)
