@@ -21,6 +21,7 @@ def create() -> Flask:
     from skill.config import Config
 
     config = Config.from_env()
-    verifier = load_verifier(Path(os.environ["BENCH_ROOT_PEM"]), Path(os.environ["BENCH_CHAIN_PEM"]),
-                             config.skill_ids)
+    verifier = load_verifier(
+        Path(os.environ["BENCH_ROOT_PEM"]), Path(os.environ["BENCH_CHAIN_PEM"]), config.skill_ids
+    )
     return create_app(config, verifier=verifier)

@@ -61,12 +61,15 @@ def next_request(user: User, api_endpoint: str) -> dict[str, Any]:
     name = {"routine": "AMAZON.NextIntent", "single": "AMAZON.NextIntent", "idle": "StartRoutineIntent"}.get(
         mode or "", "AMAZON.YesIntent"
     )
-    return intent_request(name, user_id=user.user_id, session_attributes=attributes, api_endpoint=api_endpoint)
+    return intent_request(
+        name, user_id=user.user_id, session_attributes=attributes, api_endpoint=api_endpoint
+    )
 
 
 def _post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> tuple[int, bytes]:
-    call = urllib.request.Request(url, data=body, method="POST",
-                                  headers={"Content-Type": "application/json", **headers})
+    call = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
     try:
         with urllib.request.urlopen(call, timeout=timeout) as reply:
             return reply.status, reply.read()
@@ -74,7 +77,9 @@ def _post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> 
         return error.code, error.read()
 
 
-def run_user(user: User, url: str, sign: Sign, *, speed: float, api_endpoint: str, timeout: float = 10.0) -> None:
+def run_user(
+    user: User, url: str, sign: Sign, *, speed: float, api_endpoint: str, timeout: float = 10.0
+) -> None:
     for turn in range(min(user.stop_after, MAX_TURNS)):
         request = next_request(user, api_endpoint)
         state = ((user.last or {}).get("sessionAttributes") or {}).get("coach") or {}
@@ -104,20 +109,33 @@ def run_user(user: User, url: str, sign: Sign, *, speed: float, api_endpoint: st
         time.sleep(spoken_seconds(reply) / speed)
 
 
-def run_users(url: str, sign: Sign, users: int, *, speed: float, api_endpoint: str, prefix: str = "load",
-              seed: int = 16, stop_early: bool = False, start_within_s: float = 1.0) -> list[User]:
+def run_users(
+    url: str,
+    sign: Sign,
+    users: int,
+    *,
+    speed: float,
+    api_endpoint: str,
+    prefix: str = "load",
+    seed: int = 16,
+    stop_early: bool = False,
+    start_within_s: float = 1.0,
+) -> list[User]:
     """`users` simulated users at once (starts spread over `start_within_s`); with
     `stop_early`, each stops after a random number of turns, so many end mid-routine."""
     rng = random.Random(seed)
-    people = [User(f"amzn1.ask.account.{prefix}{n:05d}", rng.randint(1, 9) if stop_early else MAX_TURNS)
-              for n in range(users)]
+    people = [
+        User(f"amzn1.ask.account.{prefix}{n:05d}", rng.randint(1, 9) if stop_early else MAX_TURNS)
+        for n in range(users)
+    ]
 
     def start(user: User, delay: float) -> None:
         time.sleep(delay)
         run_user(user, url, sign, speed=speed, api_endpoint=api_endpoint)
 
-    threads = [threading.Thread(target=start, args=(u, rng.uniform(0, start_within_s)), daemon=True)
-               for u in people]
+    threads = [
+        threading.Thread(target=start, args=(u, rng.uniform(0, start_within_s)), daemon=True) for u in people
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -46,7 +46,9 @@ class Config:
     # Privacy. The salts are secrets: repr=False keeps them out of logged or printed configs.
     storage_key_salt: str = field(default="", repr=False)  # HMAC key for row keys; never change it
     log_hash_salt: str = field(default="", repr=False)  # HMAC key for the user refs in log lines
-    retention_days: int = DEFAULT_RETENTION_DAYS  # DynamoDB TTL and purge's default; older completed dates are not kept
+    retention_days: int = (
+        DEFAULT_RETENTION_DAYS  # DynamoDB TTL and purge's default; older completed dates are not kept
+    )
     # Bearer token for GET /metrics from other hosts (loopback needs none); empty: loopback only.
     metrics_token: str = field(default="", repr=False)
 

@@ -107,15 +107,18 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("skill").setLevel(level)
 
 
-def make_handler(config: Config | Mapping[str, str] | None = None, *, persistence: Any = None,
-                 api_client: Any = None) -> Handler:
+def make_handler(
+    config: Config | Mapping[str, str] | None = None, *, persistence: Any = None, api_client: Any = None
+) -> Handler:
     """A Lambda handler over the shared skill. With no arguments: lambda_config(os.environ)
     and the configured storage; tests pass a mapping, an adapter or an API client."""
     cfg = config if isinstance(config, Config) else lambda_config(os.environ if config is None else config)
     _configure_logging(cfg.log_level)
     if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") and cfg.storage_backend != "dynamodb":
-        log.warning("STORAGE_BACKEND=%s on Lambda: progress is lost with each execution environment",
-                    cfg.storage_backend)
+        log.warning(
+            "STORAGE_BACKEND=%s on Lambda: progress is lost with each execution environment",
+            cfg.storage_backend,
+        )
     if not cfg.skill_ids:
         log.warning(
             "ALEXA_SKILL_IDS is not set: only the function's Alexa Skills Kit trigger (its skill-id "

@@ -15,8 +15,12 @@ from tests.conversation import Conversation
 # hypothesis (tests/test_fuzz.py): "ci", selected when CI is set, is derandomized and runs
 # 10,000 cases in about two minutes on 2 cores; "dev" (local runs) draws fresh cases each time
 # and prints its seed on failure. HYPOTHESIS_PROFILE chooses either explicitly.
-_FUZZ = dict(database=None, print_blob=True, deadline=timedelta(seconds=2),
-             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+_FUZZ = dict(
+    database=None,
+    print_blob=True,
+    deadline=timedelta(seconds=2),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.register_profile("ci", derandomize=True, max_examples=10_000, **_FUZZ)
 settings.register_profile("dev", max_examples=1_000, **_FUZZ)
 _CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")

@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,18 +59,22 @@ class Said:
     def state(self) -> dict[str, Any]:
         return (self.body.get("sessionAttributes") or {}).get("coach") or {}
 
-    def says(self, *fragments: str) -> "Said":
+    def says(self, *fragments: str) -> Said:
         for fragment in fragments:
             assert fragment.lower() in self.speech.lower(), f"expected {fragment!r} in: {self.speech}"
         return self
 
-    def does_not_say(self, *fragments: str) -> "Said":
+    def does_not_say(self, *fragments: str) -> Said:
         for fragment in fragments:
-            assert fragment.lower() not in self.speech.lower(), f"did not expect {fragment!r} in: {self.speech}"
+            assert fragment.lower() not in self.speech.lower(), (
+                f"did not expect {fragment!r} in: {self.speech}"
+            )
         return self
 
-    def reprompts(self, fragment: str) -> "Said":
-        assert fragment.lower() in self.reprompt.lower(), f"expected {fragment!r} in reprompt: {self.reprompt}"
+    def reprompts(self, fragment: str) -> Said:
+        assert fragment.lower() in self.reprompt.lower(), (
+            f"expected {fragment!r} in reprompt: {self.reprompt}"
+        )
         return self
 
 
@@ -110,18 +114,21 @@ def assert_ends_on_question(said: Said) -> None:
     turn, and the reprompt asks that same question when she says nothing: it shares at least a
     third of the question's words (it may say it more fully, and add how to answer)."""
     question = last_sentence(said.speech)
-    assert question.endswith("?"), f"open session, but the reply does not end on a question: {said.speech[-300:]}"
+    assert question.endswith("?"), (
+        f"open session, but the reply does not end on a question: {said.speech[-300:]}"
+    )
     asked = _words(question)
     shared = asked & _words(said.reprompt)
     assert len(shared) * 3 >= len(asked), (
-        f"the reprompt does not ask the same question: {question!r} / reprompt {said.reprompt!r}")
+        f"the reprompt does not ask the same question: {question!r} / reprompt {said.reprompt!r}"
+    )
 
 
 class Conversation:
     def __init__(self, client: Any, *, user_id: str = USER_ID, start: datetime | None = None) -> None:
         self.client = client
         self.user_id = user_id
-        self.clock = start or datetime.now(timezone.utc)
+        self.clock = start or datetime.now(UTC)
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
         self.history: list[tuple[str, Said]] = []
@@ -138,8 +145,13 @@ class Conversation:
         new = self.session_id is None
         if new:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
-        return {"new_session": new, "session_id": self.session_id, "session_attributes": self.attributes,
-                "user_id": self.user_id, "timestamp": self.clock}
+        return {
+            "new_session": new,
+            "session_id": self.session_id,
+            "session_attributes": self.attributes,
+            "user_id": self.user_id,
+            "timestamp": self.clock,
+        }
 
     def post(self, body: dict[str, Any], label: str) -> Said:
         raw = self.client.post("/alexa", data=json.dumps(body), content_type="application/json")

@@ -27,8 +27,8 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from hypothesis import strategies as st
 
 from skill.alexa.apl import SCREEN_KEY, TOUCH_EVENTS
-from skill.core import profile as prof
 from skill.core import attributes
+from skill.core import profile as prof
 from skill.core import routine as rt
 from skill.core.content import default
 from skill.core.pacing import DOSES, PACES
@@ -43,12 +43,31 @@ IDS = tuple(CONTENT.ids)
 VERSIONS = tuple(r.id for r in CONTENT.routines)
 REFUSING_API = "https://127.0.0.1:1"
 BODY_CAP = 128 * 1024
-SKILL_EVENTS = ("SkillEnabled", "SkillDisabled", "SkillPermissionAccepted", "SkillPermissionChanged",
-                "SkillAccountLinked")
+SKILL_EVENTS = (
+    "SkillEnabled",
+    "SkillDisabled",
+    "SkillPermissionAccepted",
+    "SkillPermissionChanged",
+    "SkillAccountLinked",
+)
 
 # Text as she might be heard, and as an attacker might write it: NUL, emoji, RTL, SSML markup.
-WORDS = st.sampled_from(["", " ", "\x00", "🤰", "<break time='10s'/>", "&amp;", "{name}", "\u202e",
-                         "bleeding and dizzy", "cat cow", "wall angels", "seated"])
+WORDS = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "🤰",
+        "<break time='10s'/>",
+        "&amp;",
+        "{name}",
+        "\u202e",
+        "bleeding and dizzy",
+        "cat cow",
+        "wall angels",
+        "seated",
+    ]
+)
 TEXT = st.one_of(st.text(max_size=40), WORDS)
 ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(-1e15, 1e15) | TEXT,
@@ -81,7 +100,9 @@ def _heard(values: list[dict[str, Any]]) -> st.SearchStrategy[str | None]:
 
 def _matches(values: list[dict[str, Any]]) -> st.SearchStrategy[list[dict[str, Any]]]:
     ids = st.sampled_from([v.get("id", v["name"]["value"]) for v in values] or [""]) | TEXT
-    return st.lists(st.builds(lambda i, n: {"value": {"id": i, "name": n}}, ids, TEXT), min_size=1, max_size=3)
+    return st.lists(
+        st.builds(lambda i, n: {"value": {"id": i, "name": n}}, ids, TEXT), min_size=1, max_size=3
+    )
 
 
 # Built once: a strategy made inside a draw is re-validated every time, which cost more than
@@ -136,7 +157,8 @@ def _request_kinds() -> st.SearchStrategy[dict[str, Any]]:
     launch = st.just({"type": "LaunchRequest"})
     intent_request = st.builds(
         lambda i, d: {"type": "IntentRequest", "intent": i, **({"dialogState": d} if d else {})},
-        intent(), st.none() | _enum(DialogState),
+        intent(),
+        st.none() | _enum(DialogState),
     )
     ended = st.builds(
         lambda r, e: {"type": "SessionEndedRequest", "reason": r, **({"error": e} if e else {})},
@@ -144,29 +166,56 @@ def _request_kinds() -> st.SearchStrategy[dict[str, Any]]:
         st.none() | st.builds(lambda t, m: {"type": t, "message": m}, _enum(SessionEndedErrorType), TEXT),
     )
     connections = st.builds(
-        lambda n, c, p, t: {"type": "Connections.Response", "name": n, "status": {"code": c, "message": "OK"},
-                            "payload": p, "token": t},
-        st.sampled_from(["Buy", "Upsell", "AskFor"]) | TEXT, st.sampled_from(["200", "400", "500"]),
-        st.dictionaries(TEXT, ANY_JSON, max_size=3), TEXT,
+        lambda n, c, p, t: {
+            "type": "Connections.Response",
+            "name": n,
+            "status": {"code": c, "message": "OK"},
+            "payload": p,
+            "token": t,
+        },
+        st.sampled_from(["Buy", "Upsell", "AskFor"]) | TEXT,
+        st.sampled_from(["200", "400", "500"]),
+        st.dictionaries(TEXT, ANY_JSON, max_size=3),
+        TEXT,
     )
     apl = st.builds(
-        lambda t, a: {"type": "Alexa.Presentation.APL.UserEvent", "token": t, "arguments": a,
-                      "source": {"type": "TouchWrapper", "handler": "Press", "id": "next"}, "components": {}},
+        lambda t, a: {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": t,
+            "arguments": a,
+            "source": {"type": "TouchWrapper", "handler": "Press", "id": "next"},
+            "components": {},
+        },
         st.sampled_from(["stretch", "screen-1"]) | TEXT,
         st.lists(st.sampled_from(sorted(TOUCH_EVENTS)) | ANY_JSON, max_size=5),
     )
     can_fulfill = st.builds(lambda i: {"type": "CanFulfillIntentRequest", "intent": i}, intent())
     skill_event = st.builds(
-        lambda kind, body: {"type": f"AlexaSkillEvent.{kind}", "eventCreationTime": None,
-                            "eventPublishingTime": None, "body": body},
+        lambda kind, body: {
+            "type": f"AlexaSkillEvent.{kind}",
+            "eventCreationTime": None,
+            "eventPublishingTime": None,
+            "body": body,
+        },
         st.sampled_from(SKILL_EVENTS),
-        st.one_of(st.just({"userInformation": {"consentToken": None}}),
-                  st.just({"acceptedPermissions": [{"scope": "alexa::devices:all:address:full:read"}]}),
-                  st.dictionaries(TEXT, ANY_JSON, max_size=2)),
+        st.one_of(
+            st.just({"userInformation": {"consentToken": None}}),
+            st.just({"acceptedPermissions": [{"scope": "alexa::devices:all:address:full:read"}]}),
+            st.dictionaries(TEXT, ANY_JSON, max_size=2),
+        ),
     )
-    kinds = {"intent": intent_request, "launch": launch, "ended": ended, "connections": connections,
-             "apl": apl, "can_fulfill": can_fulfill, "skill_event": skill_event}
-    weights = ["intent"] * 5 + ["launch"] * 2 + ["ended"] * 2 + ["connections", "apl", "can_fulfill", "skill_event"]
+    kinds = {
+        "intent": intent_request,
+        "launch": launch,
+        "ended": ended,
+        "connections": connections,
+        "apl": apl,
+        "can_fulfill": can_fulfill,
+        "skill_event": skill_event,
+    }
+    weights = (
+        ["intent"] * 5 + ["launch"] * 2 + ["ended"] * 2 + ["connections", "apl", "can_fulfill", "skill_event"]
+    )
     return st.sampled_from(weights).flatmap(kinds.__getitem__)
 
 
@@ -226,7 +275,11 @@ def _session_attributes() -> st.SearchStrategy[Any]:
         st.builds(lambda s: {attributes.STATE_KEY: s}, coach_state()),
         st.builds(lambda s: {attributes.STATE_KEY: s}, coach_state()),
         st.builds(lambda s, x: {attributes.STATE_KEY: s, **x}, coach_state(), screen),
-        st.just({}), st.none(), ANY_JSON, big, deep,
+        st.just({}),
+        st.none(),
+        ANY_JSON,
+        big,
+        deep,
         st.dictionaries(st.just(attributes.STATE_KEY), ANY_JSON, min_size=1),
     )
 
@@ -264,10 +317,17 @@ def stored_profile(draw: st.DrawFn, now: datetime) -> dict[str, Any] | None:
         ago = timedelta(hours=draw(st.integers(0, 48)))
         position = prof.Position(tuple(order), current, done, draw(SPENT), now - ago, version)
     completed = tuple(sorted(now - timedelta(days=d) for d in draw(DAYS_AGO)))
-    return prof.to_document(prof.Profile(
-        position=position, completed=completed, disclaimer_heard=draw(st.booleans()),
-        check_in=draw(st.booleans()), time_zone=draw(ZONES), routine=draw(CHOSEN),
-        last_seen=now - timedelta(days=1)))
+    return prof.to_document(
+        prof.Profile(
+            position=position,
+            completed=completed,
+            disclaimer_heard=draw(st.booleans()),
+            check_in=draw(st.booleans()),
+            time_zone=draw(ZONES),
+            routine=draw(CHOSEN),
+            last_seen=now - timedelta(days=1),
+        )
+    )
 
 
 # --- the envelope ----------------------------------------------------------------------------
@@ -292,8 +352,12 @@ def envelopes(draw: st.DrawFn, now: datetime, user_id: str) -> tuple[dict[str, A
     envelope: dict[str, Any] = {"version": "1.0", "context": {"System": system}, "request": request}
     if not skill_event and draw(TENTHS):  # sometimes no session
         attributes = draw(SESSION_ATTRIBUTES)
-        session: dict[str, Any] = {"new": draw(st.booleans()), "sessionId": "amzn1.echo-api.session.fuzz",
-                                   "application": {"applicationId": SKILL_ID}, "attributes": attributes}
+        session: dict[str, Any] = {
+            "new": draw(st.booleans()),
+            "sessionId": "amzn1.echo-api.session.fuzz",
+            "application": {"applicationId": SKILL_ID},
+            "attributes": attributes,
+        }
         if "user" in system or draw(st.booleans()):
             session["user"] = user
         envelope["session"] = session

@@ -94,7 +94,9 @@ CASES: dict[str, Case] = {
     "plain text body": Case(lambda at: b"open my back stretches", 400, NOT_JSON),
     "empty body": Case(lambda at: b"", 400, NOT_JSON),
     "1 MB body": Case(
-        lambda at: _dumps({**_symptom(at), "padding": "x" * 1_000_000}), 413, "request body larger than 131072 bytes"
+        lambda at: _dumps({**_symptom(at), "padding": "x" * 1_000_000}),
+        413,
+        "request body larger than 131072 bytes",
     ),
     "truncated json": Case(lambda at: _dumps(_symptom(at))[:-20], 400, NOT_JSON),
     "array body": Case(
@@ -149,14 +151,19 @@ CASES: dict[str, Case] = {
     "user id with a newline": Case(_edit(_set_user("amzn1.ask.account.A\nINFO forged")), 400, USER),
     "user is a string": Case(_edit(lambda e: e["session"].update(user="me")), 400, USER),
     # Wrong types where the SDK expects objects, lists or strings.
-    "request.type is a number": Case(_edit(lambda e: e["request"].update(type=5)), 400, "request envelope not understood"),
+    "request.type is a number": Case(
+        _edit(lambda e: e["request"].update(type=5)), 400, "request envelope not understood"
+    ),
     "session attributes are a list": Case(
         _edit(lambda e: e["session"].update(attributes=[1, "x"])), 400, "request envelope not understood"
     ),
-    "slots is a list": Case(_edit(lambda e: e["request"]["intent"].update(slots=[1, 2])), 400,
-                            "request envelope not understood"),
+    "slots is a list": Case(
+        _edit(lambda e: e["request"]["intent"].update(slots=[1, 2])), 400, "request envelope not understood"
+    ),
     # Odd but harmless: a spoken answer, never a 5xx.
-    "slot value is a number": Case(_edit(lambda e: e["request"]["intent"]["slots"]["symptom"].update(value=7)), 200, None),
+    "slot value is a number": Case(
+        _edit(lambda e: e["request"]["intent"]["slots"]["symptom"].update(value=7)), 200, None
+    ),
     "intent is a list": Case(_edit(lambda e: e["request"].update(intent=[])), 200, None),
     "NUL and emoji in a slot value": Case(
         lambda at: _dumps(_symptom(at)).replace(SYMPTOM.encode(), b"sore \\u0000 back \\ud83e\\udd30"),

@@ -18,12 +18,22 @@ APL = "Alexa.Presentation.APL"
 RENDER = "Alexa.Presentation.APL.RenderDocument"
 
 
-def viewport(shape: str, px_w: int, px_h: int, dpi: int, *, mode: str = "HUB", touch: bool = True) -> dict[str, Any]:
+def viewport(
+    shape: str, px_w: int, px_h: int, dpi: int, *, mode: str = "HUB", touch: bool = True
+) -> dict[str, Any]:
     return {
-        "experiences": [{"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False, "canResize": False}],
-        "mode": mode, "shape": shape, "pixelWidth": px_w, "pixelHeight": px_h, "dpi": dpi,
-        "currentPixelWidth": px_w, "currentPixelHeight": px_h,
-        "touch": ["SINGLE"] if touch else [], "keyboard": [] if touch else ["DIRECTION"],
+        "experiences": [
+            {"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False, "canResize": False}
+        ],
+        "mode": mode,
+        "shape": shape,
+        "pixelWidth": px_w,
+        "pixelHeight": px_h,
+        "dpi": dpi,
+        "currentPixelWidth": px_w,
+        "currentPixelHeight": px_h,
+        "touch": ["SINGLE"] if touch else [],
+        "keyboard": [] if touch else ["DIRECTION"],
         "video": {"codecs": ["H_264_42", "H_264_41"]},
     }
 
@@ -59,8 +69,9 @@ def payload(said: Said) -> dict[str, Any]:
 class ScreenConversation(Conversation):
     """A Conversation on a device with a screen; it can also touch the screen's buttons."""
 
-    def __init__(self, client: Any, *, device: dict[str, Any] = SHOW_8, max_version: str = "2023.3",
-                 **kw: Any) -> None:
+    def __init__(
+        self, client: Any, *, device: dict[str, Any] = SHOW_8, max_version: str = "2023.3", **kw: Any
+    ) -> None:
         super().__init__(client, **kw)
         self.device = device
         self.max_version = max_version
@@ -79,7 +90,9 @@ class ScreenConversation(Conversation):
         """A UserEvent from a TouchWrapper whose onPress sent SendEvent(arguments)."""
         return self.post(self._user_event(arguments, token), label or f"touch {arguments!r}")
 
-    def touch_ignored(self, *arguments: Any, token: Any = None, request_changes: dict[str, Any] | None = None) -> Said:
+    def touch_ignored(
+        self, *arguments: Any, token: Any = None, request_changes: dict[str, Any] | None = None
+    ) -> Said:
         """A touch the skill must ignore: HTTP 200, no speech, no screen, the session unchanged."""
         body = self._user_event(arguments, token)
         body["request"].update(request_changes or {})
@@ -100,7 +113,11 @@ class ScreenConversation(Conversation):
             "locale": "en-US",
             "token": self.token if token is None else token,
             "arguments": list(arguments),
-            "source": {"type": "TouchWrapper", "handler": "Press", "id": f"button_{arguments[0] if arguments else ''}"},
+            "source": {
+                "type": "TouchWrapper",
+                "handler": "Press",
+                "id": f"button_{arguments[0] if arguments else ''}",
+            },
             "components": {},
         }
         session = self._session()
@@ -110,7 +127,10 @@ class ScreenConversation(Conversation):
 
 def test_the_devices_cover_every_viewport_class() -> None:
     """Round, small, medium, large and TV, as dp (what the document's `when` clauses see)."""
-    dp = {name: (v["pixelWidth"] * 160 // v["dpi"], v["pixelHeight"] * 160 // v["dpi"]) for name, v in DEVICES.items()}
+    dp = {
+        name: (v["pixelWidth"] * 160 // v["dpi"], v["pixelHeight"] * 160 // v["dpi"])
+        for name, v in DEVICES.items()
+    }
     assert dp["Echo Spot (round)"] == (480, 480) and DEVICES["Echo Spot (round)"]["shape"] == "ROUND"
     assert dp["Echo Show 5 (small)"] == (960, 480)
     assert dp["Echo Show 8 (medium)"] == (961, 600)

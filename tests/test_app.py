@@ -170,7 +170,10 @@ def test_the_skill_s_own_serializer_is_the_only_one(monkeypatch) -> None:
 
 
 def test_no_dead_config_extension() -> None:
-    assert set(create_app(OFF, persistence=MemoryAdapter()).extensions) == {"stretch_skill", "stretch_metrics"}
+    assert set(create_app(OFF, persistence=MemoryAdapter()).extensions) == {
+        "stretch_skill",
+        "stretch_metrics",
+    }
 
 
 def test_oversized_body_gets_413_before_anything_else(client) -> None:

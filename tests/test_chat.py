@@ -36,8 +36,8 @@ def fits(expected: str, actual: str) -> bool:
         return expected == actual
     if not actual.startswith("alexa> "):
         return False
-    pattern = expected[len("alexa> "):]
-    text = actual[len("alexa> "):]
+    pattern = expected[len("alexa> ") :]
+    text = actual[len("alexa> ") :]
     parts = [p.strip() for p in pattern.split("…")]
     regex = ".*".join(re.escape(p) for p in parts)
     return re.fullmatch(regex, text, flags=re.DOTALL) is not None
@@ -53,8 +53,11 @@ def test_a_scripted_conversation_prints_the_expected_transcript(
     script: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = run_chat(capsys, "--script", str(script))
-    expected = [line for line in script.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#")]
+    expected = [
+        line
+        for line in script.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert len(lines) == len(expected), "\n".join(lines)
     for want, got in zip(expected, lines, strict=True):
         assert fits(want, got), f"expected {want!r}\n     got {got[:300]!r}"
@@ -84,14 +87,18 @@ def test_an_unknown_phrase_in_a_session_gets_the_skills_fallback_answer(tmp_path
     assert "(session ends)" not in lines
 
 
-@pytest.mark.parametrize("said, intent, slot, value, slot_id", [
-    ("what is child pose", "DescribeExerciseIntent", "exercise", "child pose", "childs_pose"),
-    ("do the cat one", "ExerciseIntent", "exercise", "the cat one", "cat_cow"),
-    ("snow angels", "ExerciseIntent", "exercise", "snow angels", "wall_angels"),
-    ("it pulls", "SymptomIntent", "symptom", "it pulls", "discomfort"),
-])
-def test_a_slot_synonym_resolves_to_its_id(resolver: Resolver, said: str, intent: str, slot: str, value: str,
-                                           slot_id: str) -> None:
+@pytest.mark.parametrize(
+    "said, intent, slot, value, slot_id",
+    [
+        ("what is child pose", "DescribeExerciseIntent", "exercise", "child pose", "childs_pose"),
+        ("do the cat one", "ExerciseIntent", "exercise", "the cat one", "cat_cow"),
+        ("snow angels", "ExerciseIntent", "exercise", "snow angels", "wall_angels"),
+        ("it pulls", "SymptomIntent", "symptom", "it pulls", "discomfort"),
+    ],
+)
+def test_a_slot_synonym_resolves_to_its_id(
+    resolver: Resolver, said: str, intent: str, slot: str, value: str, slot_id: str
+) -> None:
     heard = resolver.hear(said)
     assert heard.intent == intent
     sent = heard.slots[slot]
@@ -101,19 +108,23 @@ def test_a_slot_synonym_resolves_to_its_id(resolver: Resolver, said: str, intent
     assert authority["values"][0]["value"]["id"] == slot_id
 
 
-@pytest.mark.parametrize("said, kind, intent, new", [
-    ("start my back stretches", "LaunchRequest", None, True),
-    ("Alexa, open my back stretches!", "LaunchRequest", None, True),
-    ("my back stretches", "LaunchRequest", None, True),
-    ("ask my back stretches how often should I do these", "IntentRequest", "FrequencyIntent", True),
-    ("tell my back stretches to do the wall angels", "IntentRequest", "ExerciseIntent", True),
-    ("Yes.", "IntentRequest", "AMAZON.YesIntent", False),
-    ("Alexa, next", "IntentRequest", "AMAZON.NextIntent", False),
-    ("skip", "IntentRequest", "SkipIntent", False),  # the model's sample wins over the built-in
-    ("I’m ready", "IntentRequest", "AMAZON.ResumeIntent", False),
-])
-def test_invocations_one_shots_and_built_ins(resolver: Resolver, said: str, kind: str, intent: str | None,
-                                             new: bool) -> None:
+@pytest.mark.parametrize(
+    "said, kind, intent, new",
+    [
+        ("start my back stretches", "LaunchRequest", None, True),
+        ("Alexa, open my back stretches!", "LaunchRequest", None, True),
+        ("my back stretches", "LaunchRequest", None, True),
+        ("ask my back stretches how often should I do these", "IntentRequest", "FrequencyIntent", True),
+        ("tell my back stretches to do the wall angels", "IntentRequest", "ExerciseIntent", True),
+        ("Yes.", "IntentRequest", "AMAZON.YesIntent", False),
+        ("Alexa, next", "IntentRequest", "AMAZON.NextIntent", False),
+        ("skip", "IntentRequest", "SkipIntent", False),  # the model's sample wins over the built-in
+        ("I’m ready", "IntentRequest", "AMAZON.ResumeIntent", False),
+    ],
+)
+def test_invocations_one_shots_and_built_ins(
+    resolver: Resolver, said: str, kind: str, intent: str | None, new: bool
+) -> None:
     heard = resolver.hear(said)
     assert (heard.kind, heard.intent, heard.new_session) == (kind, intent, new)
 
@@ -131,8 +142,15 @@ def test_a_session_end_restarts_the_session_like_a_device(tmp_path: Path) -> Non
     out = io.StringIO()
     with local_service(tmp_path / "c.db") as post:
         chat = Chat(post, Resolver(_model()), out)
-        for line in ("start my back stretches", "yes", "next", "stop", "start my back stretches",
-                     "/away", "/away"):
+        for line in (
+            "start my back stretches",
+            "yes",
+            "next",
+            "stop",
+            "start my back stretches",
+            "/away",
+            "/away",
+        ):
             chat.say(line)
     text = out.getvalue()
     assert text.count("(new session: LaunchRequest)") == 2
@@ -141,10 +159,13 @@ def test_a_session_end_restarts_the_session_like_a_device(tmp_path: Path) -> Non
     assert "(SessionEndedRequest)" in text and "(no session is open)" in text
 
 
-def test_requests_are_verified_a_bad_signature_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_requests_are_verified_a_bad_signature_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = LocalAlexaCA.signature
-    monkeypatch.setattr(LocalAlexaCA, "signature",
-                        lambda self, body, **kw: real(self, body, key=other_rsa_key()))
+    monkeypatch.setattr(
+        LocalAlexaCA, "signature", lambda self, body, **kw: real(self, body, key=other_rsa_key())
+    )
     out = io.StringIO()
     with local_service(tmp_path / "c.db") as post:
         Chat(post, Resolver(_model()), out).say("start my back stretches")
@@ -185,6 +206,12 @@ def _model() -> Any:
 
 
 def test_heard_describes_unresolved_slots_without_an_id() -> None:
-    slot = {"name": "exercise", "value": "yoga", "resolutions": {"resolutionsPerAuthority": [
-        {"status": {"code": "ER_SUCCESS_NO_MATCH"}}]}}
-    assert Heard("IntentRequest", "ExerciseIntent", {"exercise": slot}).describe() == 'ExerciseIntent, exercise: "yoga"'
+    slot = {
+        "name": "exercise",
+        "value": "yoga",
+        "resolutions": {"resolutionsPerAuthority": [{"status": {"code": "ER_SUCCESS_NO_MATCH"}}]},
+    }
+    assert (
+        Heard("IntentRequest", "ExerciseIntent", {"exercise": slot}).describe()
+        == 'ExerciseIntent, exercise: "yoga"'
+    )

@@ -8,7 +8,7 @@ resume within a day, session end, safety outcomes, and the state and profile doc
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -26,18 +26,23 @@ from skill.core.timeline import Timeline
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 IDS = tuple(CONTENT.routine("standard").stretches)  # the standard routine, in order
 HEARD = Profile(disclaimer_heard=True)
 
 
-def ctx(state: rt.RoutineState | None = None, profile: Profile | None = None,
-        now: datetime = NOW) -> coach.Context:
+def ctx(
+    state: rt.RoutineState | None = None, profile: Profile | None = None, now: datetime = NOW
+) -> coach.Context:
     return coach.Context(state or rt.fresh(IDS), profile or Profile(), now, CONTENT)
 
 
 def step(out_or_ctx, kind: Kind, arg: str | None = None, now: datetime = NOW) -> coach.Outcome:
-    c = out_or_ctx if isinstance(out_or_ctx, coach.Context) else ctx(out_or_ctx.state, out_or_ctx.profile, now)
+    c = (
+        out_or_ctx
+        if isinstance(out_or_ctx, coach.Context)
+        else ctx(out_or_ctx.state, out_or_ctx.profile, now)
+    )
     return coach.step(c, Event(kind, arg))
 
 
@@ -54,6 +59,7 @@ def fits(out: coach.Outcome) -> None:
 
 
 # --- Alexa's limits at every setting -------------------------------------------------------
+
 
 @pytest.mark.parametrize("pace", PACES)
 @pytest.mark.parametrize("dose", DOSES)
@@ -104,6 +110,7 @@ def test_the_wake_word_tip_is_said_once_per_session() -> None:
 
 # --- places, sessions, resume -----------------------------------------------------------------
 
+
 def at_stretch(index: int, profile: Profile = HEARD) -> coach.Outcome:
     out = step(ctx(profile=profile), Kind.START)
     for _ in range(index):
@@ -143,19 +150,24 @@ def test_the_wait_and_carry_on_keep_her_place() -> None:
     assert back.state.done == IDS[:3]
 
 
-@pytest.mark.parametrize("path, said, counted", [
-    ((Kind.NEXT,) * 5, "routine_done", True),
-    ((Kind.SKIP,) * 5, "routine_end_none_done", False),
-    ((Kind.NEXT, Kind.SKIP, Kind.NEXT, Kind.NEXT, Kind.SKIP), "routine_end_partial", False),
-])
+@pytest.mark.parametrize(
+    "path, said, counted",
+    [
+        ((Kind.NEXT,) * 5, "routine_done", True),
+        ((Kind.SKIP,) * 5, "routine_end_none_done", False),
+        ((Kind.NEXT, Kind.SKIP, Kind.NEXT, Kind.NEXT, Kind.SKIP), "routine_end_partial", False),
+    ],
+)
 def test_the_end_of_the_routine_says_what_she_did(path, said, counted) -> None:
     out = step(ctx(profile=HEARD), Kind.START)
     for kind in path:
         out = step(out, kind)
     assert out.reply.end_session and out.profile.position is None
-    params = {"routine_done": {"minutes": minutes_phrase(out_spent(path)), "all_stretches": "all five stretches"},
-              "routine_end_none_done": {},
-              "routine_end_partial": {"done": "three", "total": "five"}}[said]
+    params = {
+        "routine_done": {"minutes": minutes_phrase(out_spent(path)), "all_stretches": "all five stretches"},
+        "routine_end_none_done": {},
+        "routine_end_partial": {"done": "three", "total": "five"},
+    }[said]
     assert out.reply.parts[0] == CONTENT.say(said, **params)
     assert bool(out.profile.completed) is counted
 
@@ -171,14 +183,15 @@ def test_a_launch_after_a_finished_routine_today_asks_again() -> None:
     out = at_stretch(4)
     done = step(out, Kind.NEXT)
     assert len(done.profile.completed) == 1
-    launched = coach.launch(ctx(coach.new_session_state(done.profile, NOW, CONTENT), done.profile,
-                                NOW + timedelta(hours=1)))
+    launched = coach.launch(
+        ctx(coach.new_session_state(done.profile, NOW, CONTENT), done.profile, NOW + timedelta(hours=1))
+    )
     assert launched.state.mode is Mode.AGAIN
 
 
 def test_today_is_her_day_not_utcs() -> None:
-    done = datetime(2026, 11, 25, 14, 0, tzinfo=timezone.utc)  # 23:00 on the 25th in Tokyo
-    now = datetime(2026, 11, 25, 16, 0, tzinfo=timezone.utc)  # 01:00 on the 26th in Tokyo
+    done = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)  # 23:00 on the 25th in Tokyo
+    now = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # 01:00 on the 26th in Tokyo
     in_tokyo = Profile(completed=(done,), time_zone="Asia/Tokyo")
     assert not prof.completed_today(in_tokyo, now)
     assert prof.completed_today(replace(in_tokyo, time_zone=None), now)  # UTC when unknown: same day
@@ -186,6 +199,7 @@ def test_today_is_her_day_not_utcs() -> None:
 
 
 # --- safety -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("tier", ["dizzy", "warning", None])
 def test_a_serious_symptom_clears_the_place_ends_and_checks_in_next_time(tier) -> None:
@@ -215,6 +229,7 @@ def test_discomfort_offers_a_gentler_version_of_the_same_stretch() -> None:
 
 
 # --- settings ---------------------------------------------------------------------------------
+
 
 def test_adjust_at_the_ends_of_the_scale() -> None:
     slowest = rt.fresh(IDS, Settings(pace="slower"))
@@ -247,32 +262,84 @@ def test_spoken_list() -> None:
 
 # --- routine state in session attributes ------------------------------------------------------
 
+
 def test_state_round_trips_through_session_attributes() -> None:
-    state = rt.RoutineState(order=IDS, mode=Mode.WAITING, back=Mode.ROUTINE, current="wall_angels",
-                            settings=Settings("faster", "short"), done=IDS[:2], spent_s=201.5,
-                            topic="frequency", tipped=True)
+    state = rt.RoutineState(
+        order=IDS,
+        mode=Mode.WAITING,
+        back=Mode.ROUTINE,
+        current="wall_angels",
+        settings=Settings("faster", "short"),
+        done=IDS[:2],
+        spent_s=201.5,
+        topic="frequency",
+        tipped=True,
+    )
     assert attributes.from_attributes(attributes.to_attributes(state), CONTENT) == state
     assert attributes.to_attributes(state)["coach"]["v"] == 3
 
 
 def test_v1_attributes_are_upgraded() -> None:
-    old = {"coach": {"v": 1, "mode": "resume_offer", "order": list(IDS), "index": 2, "pace": "slower",
-                     "dose": "full", "done": list(IDS[:2]), "spent_s": 100.0, "asking": "delete",
-                     "replay": ["answer", "FrequencyIntent"]}}
+    old = {
+        "coach": {
+            "v": 1,
+            "mode": "resume_offer",
+            "order": list(IDS),
+            "index": 2,
+            "pace": "slower",
+            "dose": "full",
+            "done": list(IDS[:2]),
+            "spent_s": 100.0,
+            "asking": "delete",
+            "replay": ["answer", "FrequencyIntent"],
+        }
+    }
     state = attributes.from_attributes(old, CONTENT)
     assert state.mode is Mode.DELETE and state.back is Mode.RESUME and state.current == "shoulder_squeezes"
-    assert state.settings == Settings("slower", "full") and state.done == IDS[:2] and state.topic == "frequency"
+    assert (
+        state.settings == Settings("slower", "full") and state.done == IDS[:2] and state.topic == "frequency"
+    )
 
 
-@pytest.mark.parametrize("bad, salvaged", [
-    ({"coach": []}, None),
-    ({"coach": {"v": 3, "current": "shoulder_squeezes"}}, "shoulder_squeezes"),
-    ({"coach": {"v": 1, "mode": "routine", "order": list(IDS), "index": 1}}, "childs_pose"),
-    ({"coach": {"v": 2, "mode": "routine", "order": list(IDS), "current": None, "done": [], "spent_s": 0,
-                "pace": "normal", "dose": "standard"}}, None),
-    ({"coach": {"v": 2, "mode": "described", "order": list(IDS), "current": None, "done": [], "spent_s": 0,
-                "pace": "normal", "dose": "standard", "about": None}}, None),
-])
+@pytest.mark.parametrize(
+    "bad, salvaged",
+    [
+        ({"coach": []}, None),
+        ({"coach": {"v": 3, "current": "shoulder_squeezes"}}, "shoulder_squeezes"),
+        ({"coach": {"v": 1, "mode": "routine", "order": list(IDS), "index": 1}}, "childs_pose"),
+        (
+            {
+                "coach": {
+                    "v": 2,
+                    "mode": "routine",
+                    "order": list(IDS),
+                    "current": None,
+                    "done": [],
+                    "spent_s": 0,
+                    "pace": "normal",
+                    "dose": "standard",
+                }
+            },
+            None,
+        ),
+        (
+            {
+                "coach": {
+                    "v": 2,
+                    "mode": "described",
+                    "order": list(IDS),
+                    "current": None,
+                    "done": [],
+                    "spent_s": 0,
+                    "pace": "normal",
+                    "dose": "standard",
+                    "about": None,
+                }
+            },
+            None,
+        ),
+    ],
+)
 def test_bad_state_is_reported_with_what_can_be_salvaged(bad: dict, salvaged) -> None:
     with pytest.raises(attributes.StateError) as caught:
         attributes.from_attributes(bad, CONTENT)
@@ -280,7 +347,9 @@ def test_bad_state_is_reported_with_what_can_be_salvaged(bad: dict, salvaged) ->
 
 
 def test_no_state_is_none() -> None:
-    assert attributes.from_attributes({}, CONTENT) is None and attributes.from_attributes(None, CONTENT) is None
+    assert (
+        attributes.from_attributes({}, CONTENT) is None and attributes.from_attributes(None, CONTENT) is None
+    )
 
 
 def test_recover_restarts_the_salvaged_stretch_or_asks() -> None:
@@ -293,29 +362,59 @@ def test_recover_restarts_the_salvaged_stretch_or_asks() -> None:
 
 # --- stored profile ---------------------------------------------------------------------------
 
+
 def test_profile_round_trips_and_keeps_only_progress() -> None:
-    profile = Profile(position=prof.Position(IDS, "childs_pose", IDS[:1], 60.0, NOW),
-                      settings=Settings("slower", "full"), completed=(NOW - timedelta(days=1),),
-                      disclaimer_heard=True, check_in=True, time_zone="Europe/London", last_seen=NOW)
+    profile = Profile(
+        position=prof.Position(IDS, "childs_pose", IDS[:1], 60.0, NOW),
+        settings=Settings("slower", "full"),
+        completed=(NOW - timedelta(days=1),),
+        disclaimer_heard=True,
+        check_in=True,
+        time_zone="Europe/London",
+        last_seen=NOW,
+    )
     doc = prof.to_document(profile)
-    assert set(doc) == {"v", "position", "settings", "completed", "disclaimer_heard", "check_in", "time_zone",
-                        "last_seen", "routine"}
+    assert set(doc) == {
+        "v",
+        "position",
+        "settings",
+        "completed",
+        "disclaimer_heard",
+        "check_in",
+        "time_zone",
+        "last_seen",
+        "routine",
+    }
     assert doc["v"] == 3 and doc["position"]["current"] == "childs_pose"
     back, problems = prof.from_document(doc, CONTENT)
     assert back == profile and problems == []
 
 
 def test_a_v1_profile_position_is_read_by_index() -> None:
-    doc = {"v": 1, "position": {"order": list(IDS), "index": 3, "done": list(IDS[:3]), "spent_s": 300.0,
-                                "saved_at": "2026-11-25T08:00:00Z"}, "disclaimer_heard": True}
+    doc = {
+        "v": 1,
+        "position": {
+            "order": list(IDS),
+            "index": 3,
+            "done": list(IDS[:3]),
+            "spent_s": 300.0,
+            "saved_at": "2026-11-25T08:00:00Z",
+        },
+        "disclaimer_heard": True,
+    }
     profile, problems = prof.from_document(doc, CONTENT)
     assert profile.position.current == "wall_angels" and problems == []
 
 
 def test_a_partly_broken_profile_keeps_what_is_valid() -> None:
-    doc = {"v": 2, "position": {"order": ["x"], "current": "x"}, "settings": {"pace": "slower", "dose": "full"},
-           "completed": ["2026-11-20T09:00:00Z", "not a date"], "disclaimer_heard": True,
-           "time_zone": "Mars/Olympus"}
+    doc = {
+        "v": 2,
+        "position": {"order": ["x"], "current": "x"},
+        "settings": {"pace": "slower", "dose": "full"},
+        "completed": ["2026-11-20T09:00:00Z", "not a date"],
+        "disclaimer_heard": True,
+        "time_zone": "Mars/Olympus",
+    }
     profile, problems = prof.from_document(doc, CONTENT)
     assert profile.position is None and profile.settings == Settings("slower", "full")
     assert len(profile.completed) == 1 and profile.disclaimer_heard and profile.time_zone is None

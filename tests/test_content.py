@@ -54,7 +54,12 @@ def test_routine_order_and_names():
         "chest opener",
     ]
     assert CONTENT.routine("standard").stretches == (
-        "cat_cow", "childs_pose", "shoulder_squeezes", "wall_angels", "chest_opener")
+        "cat_cow",
+        "childs_pose",
+        "shoulder_squeezes",
+        "wall_angels",
+        "chest_opener",
+    )
 
 
 @pytest.mark.parametrize("exercise_id", ROUTINE)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
@@ -31,7 +31,7 @@ Q = CONTENT.say  # questions by key: the words may change, the question may not
 MODEL_INTENTS = sorted(
     i["name"] for i in json.loads(MODEL.read_text())["interactionModel"]["languageModel"]["intents"]
 )
-T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 ENDS_AT_ONCE = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
 
 
@@ -46,6 +46,7 @@ def last(talk: Conversation) -> Said:
 
 
 # --- setups: one per Mode reachable through HTTP ----------------------------------------
+
 
 def idle(talk: Conversation) -> None:
     talk.intent("AMAZON.HelpIntent")  # a one-shot question from a new user: nothing running
@@ -62,6 +63,7 @@ def at(index: int):
         for _ in range(index):
             talk.intent("AMAZON.NextIntent")
         assert last(talk).state["mode"] == "routine" and last(talk).state["current"] == IDS[index]
+
     setup.__name__ = f"routine_at_{index + 1}"
     return setup
 
@@ -119,20 +121,32 @@ def delete(talk: Conversation) -> None:
 
 
 SETUPS = [
-    pytest.param(idle, "idle"), pytest.param(ready, "ready"), pytest.param(resume, "resume"),
-    pytest.param(fresh, "fresh"), pytest.param(again, "again"),
+    pytest.param(idle, "idle"),
+    pytest.param(ready, "ready"),
+    pytest.param(resume, "resume"),
+    pytest.param(fresh, "fresh"),
+    pytest.param(again, "again"),
     *[pytest.param(at(i), "routine") for i in range(5)],
-    pytest.param(single, "single"), pytest.param(described, "described"), pytest.param(waiting, "waiting"),
+    pytest.param(single, "single"),
+    pytest.param(described, "described"),
+    pytest.param(waiting, "waiting"),
     pytest.param(check, "check"),
-    pytest.param(gentler, "gentler"), pytest.param(pain, "pain"), pytest.param(delete, "delete"),
+    pytest.param(gentler, "gentler"),
+    pytest.param(pain, "pain"),
+    pytest.param(delete, "delete"),
 ]
-SLOTS = {"ExerciseIntent": {"exercise": "wall angels"}, "DescribeExerciseIntent": {"exercise": "cat"},
-         "SymptomIntent": {"symptom": "bleeding"}}
+SLOTS = {
+    "ExerciseIntent": {"exercise": "wall angels"},
+    "DescribeExerciseIntent": {"exercise": "cat"},
+    "SymptomIntent": {"symptom": "bleeding"},
+}
 
 
 @pytest.mark.parametrize("intent", MODEL_INTENTS)
 @pytest.mark.parametrize("setup, mode", SETUPS, ids=lambda s: getattr(s, "__name__", ""))
-def test_every_intent_in_every_mode_gives_a_valid_answer(talk: Conversation, setup, mode: str, intent: str) -> None:
+def test_every_intent_in_every_mode_gives_a_valid_answer(
+    talk: Conversation, setup, mode: str, intent: str
+) -> None:
     setup(talk)
     assert last(talk).state["mode"] == mode
     said = talk.intent(intent, **SLOTS.get(intent, {}))  # check_response runs inside
@@ -147,6 +161,7 @@ def test_every_intent_in_every_mode_gives_a_valid_answer(talk: Conversation, set
 
 # --- the routine ---------------------------------------------------------------------------
 
+
 def test_each_stretch_is_one_paced_response_in_order(talk: Conversation) -> None:
     talk.launch()
     said = talk.intent("AMAZON.YesIntent")
@@ -154,7 +169,7 @@ def test_each_stretch_is_one_paced_response_in_order(talk: Conversation) -> None
         said.says(f"Stretch {number} of 5: {name}")
         assert "[" in said.speech  # paced: the transcript shows pauses
         assert said.state["current"] == IDS[number - 1] and said.state["mode"] == "routine"
-        assert said.state["done"] == IDS[:number - 1]
+        assert said.state["done"] == IDS[: number - 1]
         said = talk.intent("AMAZON.NextIntent")
     said.says("Well done", "finished all five")
     assert said.ends_session
@@ -168,8 +183,17 @@ def test_finishing_records_the_date_and_clears_the_place(talk: Conversation, sto
     assert doc["position"] is None
     assert len(doc["completed"]) == 1
     assert doc["disclaimer_heard"] is True and doc["check_in"] is False
-    assert set(doc) == {"v", "position", "settings", "completed", "disclaimer_heard", "check_in",
-                        "time_zone", "last_seen", "routine"}
+    assert set(doc) == {
+        "v",
+        "position",
+        "settings",
+        "completed",
+        "disclaimer_heard",
+        "check_in",
+        "time_zone",
+        "last_seen",
+        "routine",
+    }
 
 
 def test_summary_states_time_spent(talk: Conversation) -> None:
@@ -211,10 +235,16 @@ def test_jump_to_a_stretch_mid_routine_and_continue_from_there(talk: Conversatio
     talk.intent("AMAZON.NextIntent").says("Stretch 5 of 5")
 
 
-@pytest.mark.parametrize("heard, exercise_id", [
-    ("cat and cow", "cat_cow"), ("scapular squeezes", "shoulder_squeezes"),
-    ("snow angels on the wall", "wall_angels"), ("child pose", "childs_pose"), ("open my chest", "chest_opener"),
-])
+@pytest.mark.parametrize(
+    "heard, exercise_id",
+    [
+        ("cat and cow", "cat_cow"),
+        ("scapular squeezes", "shoulder_squeezes"),
+        ("snow angels on the wall", "wall_angels"),
+        ("child pose", "childs_pose"),
+        ("open my chest", "chest_opener"),
+    ],
+)
 def test_synonyms_reach_the_right_stretch(talk: Conversation, heard: str, exercise_id: str) -> None:
     said = talk.intent("ExerciseIntent", exercise=heard)
     assert said.state["mode"] == "single" and said.state["current"] == exercise_id
@@ -259,7 +289,9 @@ def test_help_depends_on_where_she_is(talk: Conversation) -> None:
 
 def test_fallback_keeps_her_place(talk: Conversation) -> None:
     at(1)(talk)
-    said = talk.intent("AMAZON.FallbackIntent").says("didn't catch", Q("ask_next", next_name="shoulder blade squeezes"))
+    said = talk.intent("AMAZON.FallbackIntent").says(
+        "didn't catch", Q("ask_next", next_name="shoulder blade squeezes")
+    )
     assert said.state["current"] == "childs_pose" and not said.ends_session
 
 
@@ -274,6 +306,7 @@ def test_unknown_intent_is_answered_like_fallback(talk: Conversation) -> None:
 
 
 # --- persistence across sessions ------------------------------------------------------------
+
 
 def test_session_timeout_after_a_stretch_resumes_at_the_next_one(talk: Conversation, storage) -> None:
     at(1)(talk)
@@ -297,7 +330,9 @@ def test_timeout_after_the_last_stretch_counts_as_finished(talk: Conversation, s
     assert doc["position"] is None and len(doc["completed"]) == 1
 
 
-def test_timeout_after_the_last_stretch_of_a_skipped_routine_is_not_counted(talk: Conversation, storage) -> None:
+def test_timeout_after_the_last_stretch_of_a_skipped_routine_is_not_counted(
+    talk: Conversation, storage
+) -> None:
     at(0)(talk)
     for _ in range(4):
         talk.intent("SkipIntent")
@@ -373,7 +408,9 @@ def test_first_use_note_is_spoken_once_per_user(client) -> None:
     first.intent("AMAZON.YesIntent").does_not_say("general information")
     first.launch().does_not_say("general information")
     other = Conversation(client, user_id=USER_ID.replace("AEXAMPLE", "BEXAMPLE"))
-    other.intent("ExerciseIntent", exercise="shoulder blade squeezes").says("general information", "Let's do shoulder blade squeezes")
+    other.intent("ExerciseIntent", exercise="shoulder blade squeezes").says(
+        "general information", "Let's do shoulder blade squeezes"
+    )
 
 
 def test_one_shot_start_in_a_new_session(client) -> None:
@@ -382,6 +419,7 @@ def test_one_shot_start_in_a_new_session(client) -> None:
 
 
 # --- privacy ------------------------------------------------------------------------------
+
 
 def test_delete_my_data_after_confirmation(talk: Conversation, storage) -> None:
     at(0)(talk)
@@ -417,10 +455,21 @@ def test_logs_never_carry_the_user_id(talk: Conversation, caplog) -> None:
 
 # --- bad session state ----------------------------------------------------------------------
 
+
 def v1(mode: str = "routine", index: int | None = 2, **changes) -> dict:
     """Session attributes as the previous version wrote them."""
-    coach = {"v": 1, "mode": mode, "order": IDS, "index": index, "pace": "normal", "dose": "standard",
-             "done": IDS[:index] if isinstance(index, int) else [], "spent_s": 240.0, "replay": None, "asking": None}
+    coach = {
+        "v": 1,
+        "mode": mode,
+        "order": IDS,
+        "index": index,
+        "pace": "normal",
+        "dose": "standard",
+        "done": IDS[:index] if isinstance(index, int) else [],
+        "spent_s": 240.0,
+        "replay": None,
+        "asking": None,
+    }
     coach.update(changes)
     return {"coach": coach}
 
@@ -442,7 +491,9 @@ def test_v1_routine_attributes_are_upgraded(client, caplog) -> None:
 
 
 def test_v1_resume_offer_is_upgraded(client) -> None:
-    said = post(client, "AMAZON.ResumeIntent", v1("resume_offer")).says("Stretch 3 of 5: shoulder blade squeezes")
+    said = post(client, "AMAZON.ResumeIntent", v1("resume_offer")).says(
+        "Stretch 3 of 5: shoulder blade squeezes"
+    )
     assert said.state["mode"] == "routine"
 
 
@@ -459,23 +510,33 @@ def test_v1_answer_is_repeated(client) -> None:
 GARBLED = [
     pytest.param({"coach": "nonsense"}, None, id="not-an-object"),
     pytest.param({"coach": {"v": 0}}, None, id="version-0"),
-    pytest.param({"coach": {"v": 3, "mode": "routine", "current": "shoulder_squeezes"}}, "shoulder_squeezes",
-                 id="unknown-version-salvaged"),
-    pytest.param({"coach": {"v": 2, "mode": "dancing", "current": "wall_angels", "order": IDS}}, "wall_angels",
-                 id="unknown-mode-salvaged"),
+    pytest.param(
+        {"coach": {"v": 3, "mode": "routine", "current": "shoulder_squeezes"}},
+        "shoulder_squeezes",
+        id="unknown-version-salvaged",
+    ),
+    pytest.param(
+        {"coach": {"v": 2, "mode": "dancing", "current": "wall_angels", "order": IDS}},
+        "wall_angels",
+        id="unknown-mode-salvaged",
+    ),
     pytest.param(v1(index=9), None, id="v1-index-out-of-range"),
     pytest.param(v1(index=1, pace="warp"), "childs_pose", id="v1-bad-pace-salvaged"),
     pytest.param(v1(index="2", done=["yoga"], spent_s=-1), None, id="v1-garbage"),
     pytest.param(v1(mode="dancing", index=3), "wall_angels", id="v1-unknown-mode-salvaged"),
-    pytest.param({"coach": {"v": 2, "mode": "routine", "order": IDS, "current": "yoga", "done": []}}, None,
-                 id="v2-unknown-stretch"),
+    pytest.param(
+        {"coach": {"v": 2, "mode": "routine", "order": IDS, "current": "yoga", "done": []}},
+        None,
+        id="v2-unknown-stretch",
+    ),
 ]
 
 
 @pytest.mark.parametrize("attributes, salvaged", GARBLED)
 @pytest.mark.parametrize("intent", ["AMAZON.NextIntent", "AMAZON.RepeatIntent", "ProgressIntent"])
-def test_unreadable_session_state_apologises_and_restarts_her_stretch(client, caplog, attributes, salvaged,
-                                                                      intent) -> None:
+def test_unreadable_session_state_apologises_and_restarts_her_stretch(
+    client, caplog, attributes, salvaged, intent
+) -> None:
     caplog.set_level(logging.WARNING)
     said = post(client, intent, attributes).says("Sorry, I lost track of where we were")
     assert said.state["v"] == 3 and not said.ends_session
@@ -489,15 +550,21 @@ def test_unreadable_session_state_apologises_and_restarts_her_stretch(client, ca
     assert "session state" in caplog.text  # logged for the operator
 
 
-@pytest.mark.parametrize("intent, slots, heard", [
-    ("SymptomIntent", {"symptom": "bleeding"}, "contact your healthcare provider"),
-    ("AMAZON.StopIntent", {}, "Take care"),
-])
+@pytest.mark.parametrize(
+    "intent, slots, heard",
+    [
+        ("SymptomIntent", {"symptom": "bleeding"}, "contact your healthcare provider"),
+        ("AMAZON.StopIntent", {}, "Take care"),
+    ],
+)
 def test_unreadable_session_state_never_overrides_safety_or_stop(client, intent, slots, heard) -> None:
     from tests.conversation import resolved
 
-    body = intent_request(intent, {k: resolved(intent, k, v) for k, v in slots.items()} or None,
-                          session_attributes=v1(mode="dancing", index=3))
+    body = intent_request(
+        intent,
+        {k: resolved(intent, k, v) for k, v in slots.items()} or None,
+        session_attributes=v1(mode="dancing", index=3),
+    )
     raw = client.post("/alexa", data=json.dumps(body))
     said = Said(raw.status_code, raw.get_json())
     said.says(heard)
@@ -505,6 +572,7 @@ def test_unreadable_session_state_never_overrides_safety_or_stop(client, intent,
 
 
 # --- robustness ---------------------------------------------------------------------------
+
 
 def raw_intent(talk: Conversation, name: str) -> Said:
     """One request in her session, checked for Alexa's rules but not for a closing question

@@ -13,8 +13,15 @@ from ask_sdk_model import RequestEnvelope
 
 from skill.core.content import default
 from skill.core.ssml import heard, total_break_seconds
-from tests.conversation import (MODEL_JSON, Conversation, Said, assert_ends_on_question, check_response,
-                                last_sentence, resolved)
+from tests.conversation import (
+    MODEL_JSON,
+    Conversation,
+    Said,
+    assert_ends_on_question,
+    check_response,
+    last_sentence,
+    resolved,
+)
 from tests.envelopes import USER_ID, intent_request, launch_request
 from tests.ssml_checks import assert_alexa_ssml
 
@@ -82,6 +89,7 @@ def no_timeline(said: Said) -> None:
 
 # --- 1. "wait" waits in the session -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("words", ["wait", "hold on", "give me a minute", "one moment", "pause"])
 def test_1_wait_words_are_pause_intent_samples(words: str) -> None:
     assert words in samples("AMAZON.PauseIntent")
@@ -116,7 +124,11 @@ def test_1_ready_after_the_wait_restarts_the_same_stretch(talk: Conversation, re
 def test_1_ready_after_a_wait_in_a_single_stretch_restarts_it(talk: Conversation) -> None:
     talk.intent("ExerciseIntent", exercise="shoulder blade squeezes")
     asks(talk.intent("AMAZON.PauseIntent"), Q("ask_carry_on", name="shoulder blade squeezes"))
-    said = talk.intent("AMAZON.YesIntent").says("Let's do shoulder blade squeezes").does_not_say("Stretch 3 of 5")
+    said = (
+        talk.intent("AMAZON.YesIntent")
+        .says("Let's do shoulder blade squeezes")
+        .does_not_say("Stretch 3 of 5")
+    )
     assert said.state["mode"] == "single" and said.state["current"] == "shoulder_squeezes"
 
 
@@ -157,11 +169,14 @@ def test_1_not_ready_yet_waits_another_minute(talk: Conversation) -> None:
 
 # --- 2. completion from what she did ------------------------------------------------------------
 
+
 def test_2_skipping_all_five_is_not_a_finished_routine(talk: Conversation, storage) -> None:
     routine_at(talk, 0)
     for _ in range(4):
         talk.intent("SkipIntent")
-    said = talk.intent("SkipIntent").says("skipped every stretch").does_not_say("finished all five", "Well done")
+    said = (
+        talk.intent("SkipIntent").says("skipped every stretch").does_not_say("finished all five", "Well done")
+    )
     assert said.ends_session
     assert stored(storage)["completed"] == []
     talk.intent("FrequencyIntent").says("haven't finished a full routine")
@@ -177,8 +192,9 @@ def test_2_three_of_five_is_said_honestly(talk: Conversation, storage) -> None:
 
 
 @pytest.mark.parametrize("heard_name", ["chest", "wall angels"])
-def test_2_a_one_shot_stretch_and_next_is_never_a_finished_routine(talk: Conversation, storage,
-                                                                    heard_name: str) -> None:
+def test_2_a_one_shot_stretch_and_next_is_never_a_finished_routine(
+    talk: Conversation, storage, heard_name: str
+) -> None:
     talk.intent("ExerciseIntent", exercise=heard_name)
     said = talk.intent("AMAZON.NextIntent").does_not_say("finished all five", "Well done")
     assert not said.ends_session and said.state["mode"] == "routine"
@@ -210,6 +226,7 @@ def test_2_doing_all_five_is_counted(talk: Conversation, storage) -> None:
 
 # --- 3. the resume offer does what she says -------------------------------------------------------
 
+
 @pytest.fixture
 def offered(talk: Conversation) -> Conversation:
     """Cat-cow and squeezes done, stopped on shoulder blade squeezes, launched again: "pick up with shoulder blade squeezes?"."""
@@ -221,16 +238,27 @@ def offered(talk: Conversation) -> Conversation:
     return talk
 
 
-@pytest.mark.parametrize("intent, slots, heard_text, current, done", [
-    ("AMAZON.YesIntent", {}, "Stretch 3 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
-    ("AMAZON.ResumeIntent", {}, "Stretch 3 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
-    ("SkipIntent", {}, "Stretch 4 of 5: wall angels", "wall_angels", IDS[:2]),
-    ("AMAZON.PreviousIntent", {}, "Stretch 2 of 5: child's pose", "childs_pose", IDS[:2]),
-    ("AMAZON.StartOverIntent", {}, "Stretch 1 of 5: cat-cow", "cat_cow", []),
-    ("ExerciseIntent", {"exercise": "the chest one"}, "Stretch 5 of 5: chest opener", "chest_opener", IDS[:2]),
-], ids=["yes", "resume", "skip", "previous", "start-over", "a-name"])
-def test_3_each_answer_to_the_resume_offer_does_what_it_says(offered: Conversation, intent, slots, heard_text,
-                                                             current, done) -> None:
+@pytest.mark.parametrize(
+    "intent, slots, heard_text, current, done",
+    [
+        ("AMAZON.YesIntent", {}, "Stretch 3 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
+        ("AMAZON.ResumeIntent", {}, "Stretch 3 of 5: shoulder blade squeezes", "shoulder_squeezes", IDS[:2]),
+        ("SkipIntent", {}, "Stretch 4 of 5: wall angels", "wall_angels", IDS[:2]),
+        ("AMAZON.PreviousIntent", {}, "Stretch 2 of 5: child's pose", "childs_pose", IDS[:2]),
+        ("AMAZON.StartOverIntent", {}, "Stretch 1 of 5: cat-cow", "cat_cow", []),
+        (
+            "ExerciseIntent",
+            {"exercise": "the chest one"},
+            "Stretch 5 of 5: chest opener",
+            "chest_opener",
+            IDS[:2],
+        ),
+    ],
+    ids=["yes", "resume", "skip", "previous", "start-over", "a-name"],
+)
+def test_3_each_answer_to_the_resume_offer_does_what_it_says(
+    offered: Conversation, intent, slots, heard_text, current, done
+) -> None:
     said = offered.intent(intent, **slots).says(heard_text)
     assert said.state["mode"] == "routine" and said.state["current"] == current
     assert said.state["done"] == done
@@ -247,14 +275,19 @@ def test_3_no_to_the_resume_offer_offers_the_top_then_starts_there(offered: Conv
 
 # --- 4. settings and repeat apply to the stretch in progress -----------------------------------
 
-@pytest.mark.parametrize("intent, told, setting", [
-    ("SlowerIntent", "slower", ("pace", "slower")),
-    ("FasterIntent", "quicker", ("pace", "faster")),
-    ("ShorterIntent", "shorter version", ("dose", "short")),
-    ("LongerIntent", "longer version", ("dose", "full")),
-])
-def test_4_adjusting_mid_stretch_replays_the_same_stretch_at_the_new_setting(talk: Conversation, storage,
-                                                                            intent, told, setting) -> None:
+
+@pytest.mark.parametrize(
+    "intent, told, setting",
+    [
+        ("SlowerIntent", "slower", ("pace", "slower")),
+        ("FasterIntent", "quicker", ("pace", "faster")),
+        ("ShorterIntent", "shorter version", ("dose", "short")),
+        ("LongerIntent", "longer version", ("dose", "full")),
+    ],
+)
+def test_4_adjusting_mid_stretch_replays_the_same_stretch_at_the_new_setting(
+    talk: Conversation, storage, intent, told, setting
+) -> None:
     before = routine_at(talk, 0)  # cat-cow: a breathing stretch, so both pace and dose show
     said = talk.intent(intent).says(told, "Let's start cat-cow again like that", "Stretch 1 of 5: cat-cow")
     assert said.state["current"] == "cat_cow" and said.state["done"] == []
@@ -266,7 +299,9 @@ def test_4_adjusting_mid_stretch_replays_the_same_stretch_at_the_new_setting(tal
 
 
 @pytest.mark.parametrize("question", ["AMAZON.HelpIntent", "ProgressIntent"])
-def test_4_repeat_after_a_question_replays_the_stretch_not_the_answer(talk: Conversation, question: str) -> None:
+def test_4_repeat_after_a_question_replays_the_stretch_not_the_answer(
+    talk: Conversation, question: str
+) -> None:
     stretch = routine_at(talk, 1)
     talk.intent(question)
     said = talk.intent("AMAZON.RepeatIntent")
@@ -284,16 +319,30 @@ def test_4_repeat_with_no_stretch_running_replays_the_last_answer(talk: Conversa
 
 # --- 5. the names people use, resolved the way Alexa resolves them ------------------------------
 
-@pytest.mark.parametrize("heard_name, exercise_id", [
-    ("cat", "cat_cow"), ("cow", "cat_cow"), ("the cat one", "cat_cow"),
-    ("chest", "chest_opener"), ("the chest one", "chest_opener"), ("opener", "chest_opener"),
-    ("squeeze", "shoulder_squeezes"), ("the squeeze one", "shoulder_squeezes"),
-    ("snow angels", "wall_angels"),
-])
-def test_5_names_people_use_reach_the_right_stretch(talk: Conversation, heard_name: str, exercise_id: str) -> None:
+
+@pytest.mark.parametrize(
+    "heard_name, exercise_id",
+    [
+        ("cat", "cat_cow"),
+        ("cow", "cat_cow"),
+        ("the cat one", "cat_cow"),
+        ("chest", "chest_opener"),
+        ("the chest one", "chest_opener"),
+        ("opener", "chest_opener"),
+        ("squeeze", "shoulder_squeezes"),
+        ("the squeeze one", "shoulder_squeezes"),
+        ("snow angels", "wall_angels"),
+    ],
+)
+def test_5_names_people_use_reach_the_right_stretch(
+    talk: Conversation, heard_name: str, exercise_id: str
+) -> None:
     slot = resolved("ExerciseIntent", "exercise", heard_name)
     authority = slot["resolutions"]["resolutionsPerAuthority"][0]
-    assert authority["status"]["code"] == "ER_SUCCESS_MATCH" and authority["values"][0]["value"]["id"] == exercise_id
+    assert (
+        authority["status"]["code"] == "ER_SUCCESS_MATCH"
+        and authority["values"][0]["value"]["id"] == exercise_id
+    )
     said = talk.intent("ExerciseIntent", exercise=heard_name)
     said.says(f"Let's do {CONTENT.exercise(exercise_id).name}")
     assert said.state["current"] == exercise_id and said.state["mode"] == "single"
@@ -312,8 +361,14 @@ def test_5_an_unknown_name_gets_the_list_and_one_question(talk: Conversation, in
 
 # --- 6. "what is ..." describes; yes does it once -------------------------------------------------
 
-@pytest.mark.parametrize("heard_name, exercise_id", [("wall angels", "wall_angels"), ("shoulder blade squeezes", "shoulder_squeezes")])
-def test_6_describe_is_two_or_three_sentences_then_an_offer(talk: Conversation, heard_name, exercise_id) -> None:
+
+@pytest.mark.parametrize(
+    "heard_name, exercise_id",
+    [("wall angels", "wall_angels"), ("shoulder blade squeezes", "shoulder_squeezes")],
+)
+def test_6_describe_is_two_or_three_sentences_then_an_offer(
+    talk: Conversation, heard_name, exercise_id
+) -> None:
     name = CONTENT.exercise(exercise_id).name
     heard_the_note(talk)
     said = talk.intent("DescribeExerciseIntent", exercise=heard_name)
@@ -346,6 +401,7 @@ def test_6_no_after_a_description_returns_to_her_stretch(talk: Conversation) -> 
 
 # --- 7. never move her body without "ready?" after a symptom stop, or on first use -------------
 
+
 def test_7_first_launch_is_the_note_then_ready(talk: Conversation) -> None:
     said = talk.launch().says("Welcome to my back stretches", "general information, not medical advice")
     asks(said, Q("ask_ready", name="cat-cow"))
@@ -375,10 +431,13 @@ def test_7_a_launch_after_a_symptom_stop_checks_in_and_asks_first(talk: Conversa
     assert said.state["mode"] == "routine" and total_break_seconds(said.ssml) > 20
 
 
-@pytest.mark.parametrize("one_shot, slots, asks", [
-    ("ExerciseIntent", {"exercise": "cat"}, Q("ask_do_it", name="cat-cow")),
-    ("StartRoutineIntent", {}, Q("ask_ready", name="cat-cow")),
-])
+@pytest.mark.parametrize(
+    "one_shot, slots, asks",
+    [
+        ("ExerciseIntent", {"exercise": "cat"}, Q("ask_do_it", name="cat-cow")),
+        ("StartRoutineIntent", {}, Q("ask_ready", name="cat-cow")),
+    ],
+)
 def test_7_a_one_shot_after_a_symptom_stop_also_asks_first(talk: Conversation, one_shot, slots, asks) -> None:
     routine_at(talk, 1)
     talk.intent("SymptomIntent", symptom="dizzy")
@@ -387,7 +446,9 @@ def test_7_a_one_shot_after_a_symptom_stop_also_asks_first(talk: Conversation, o
     no_timeline(said)
 
 
-def test_7_a_one_shot_next_after_a_pain_stop_checks_in_and_keeps_her_place(talk: Conversation, storage) -> None:
+def test_7_a_one_shot_next_after_a_pain_stop_checks_in_and_keeps_her_place(
+    talk: Conversation, storage
+) -> None:
     routine_at(talk, 1)
     talk.intent("SymptomIntent", symptom="it hurts")
     talk.intent("AMAZON.NoIntent")  # stop for today: saved at shoulder blade squeezes, check in next time
@@ -461,7 +522,9 @@ def test_8_pain_stops_that_stretch_and_offers_to_skip_it(talk: Conversation, sto
     assert skipped.state["done"] == ["cat_cow"]  # the stretch that hurt is not counted
 
 
-def test_8_pain_then_stop_ends_saves_the_next_stretch_and_says_it_cannot_call(talk: Conversation, storage) -> None:
+def test_8_pain_then_stop_ends_saves_the_next_stretch_and_says_it_cannot_call(
+    talk: Conversation, storage
+) -> None:
     routine_at(talk, 1)
     talk.intent("SymptomIntent", symptom="it hurts")
     said = talk.intent("AMAZON.NoIntent").says("stop for today", CANNOT_CALL)
@@ -480,14 +543,24 @@ def test_8_pain_in_a_single_stretch_ends(talk: Conversation) -> None:
 def test_8_dizzy_stops_sit_or_lie_on_your_side(talk: Conversation, storage, words: str) -> None:
     routine_at(talk, 2)
     said = talk.intent("SymptomIntent", symptom=words)
-    said.says("stop now", "Sit down, or lie on your side, not flat on your back", "healthcare provider", CANNOT_CALL)
+    said.says(
+        "stop now", "Sit down, or lie on your side, not flat on your back", "healthcare provider", CANNOT_CALL
+    )
     assert said.ends_session
     doc = stored(storage)
     assert doc["position"] is None and doc["check_in"] is True
 
 
-WARNING_WORDS = ["bleeding", "fluid leaking", "contractions", "chest pain", "a bad headache", "short of breath",
-                 "my calf is swollen", "muscle weakness"]
+WARNING_WORDS = [
+    "bleeding",
+    "fluid leaking",
+    "contractions",
+    "chest pain",
+    "a bad headache",
+    "short of breath",
+    "my calf is swollen",
+    "muscle weakness",
+]
 
 
 @pytest.mark.parametrize("words", WARNING_WORDS)
@@ -511,7 +584,15 @@ def test_8_a_symptom_word_we_cannot_grade_is_treated_as_a_warning_sign(talk: Con
 @pytest.mark.parametrize("mode_setup", ["idle", "routine"])
 def test_8_what_she_said_is_never_stored_or_logged(client, storage, caplog, mode_setup) -> None:
     caplog.set_level(logging.DEBUG)
-    words = ["it pulls", "ouch", "sharp pain", "feeling faint", "bleeding", "my calf is swollen", "my toe feels funny"]
+    words = [
+        "it pulls",
+        "ouch",
+        "sharp pain",
+        "feeling faint",
+        "bleeding",
+        "my calf is swollen",
+        "my toe feels funny",
+    ]
     for said_words in words:
         talk = Conversation(client)
         if mode_setup == "routine":
@@ -528,6 +609,7 @@ def test_8_what_she_said_is_never_stored_or_logged(client, storage, caplog, mode
 
 # --- 9. no contradictions -----------------------------------------------------------------------------
 
+
 def test_9_the_fallback_at_the_resume_offer_repeats_that_offer(offered: Conversation) -> None:
     said = offered.intent("AMAZON.FallbackIntent").says("didn't catch")
     said.does_not_say("say yes or no. Say continue", "Say continue")
@@ -535,7 +617,9 @@ def test_9_the_fallback_at_the_resume_offer_repeats_that_offer(offered: Conversa
     assert said.state["mode"] == "resume" and said.state["current"] == "shoulder_squeezes"
 
 
-@pytest.mark.parametrize("setup", ["ready", "fresh", "again", "described", "waiting", "gentler", "pain", "delete"])
+@pytest.mark.parametrize(
+    "setup", ["ready", "fresh", "again", "described", "waiting", "gentler", "pain", "delete"]
+)
 def test_9_the_fallback_asks_the_same_question_again(talk: Conversation, setup: str) -> None:
     if setup == "ready":
         before = talk.launch()
@@ -553,8 +637,12 @@ def test_9_the_fallback_asks_the_same_question_again(talk: Conversation, setup: 
         before = talk.intent("DescribeExerciseIntent", exercise="cat")
     else:
         routine_at(talk, 1)
-        event = {"waiting": ("AMAZON.PauseIntent", {}), "gentler": ("SymptomIntent", {"symptom": "it pulls"}),
-                 "pain": ("SymptomIntent", {"symptom": "it hurts"}), "delete": ("DeleteDataIntent", {})}[setup]
+        event = {
+            "waiting": ("AMAZON.PauseIntent", {}),
+            "gentler": ("SymptomIntent", {"symptom": "it pulls"}),
+            "pain": ("SymptomIntent", {"symptom": "it hurts"}),
+            "delete": ("DeleteDataIntent", {}),
+        }[setup]
         before = talk.intent(event[0], **event[1])
     assert before.state["mode"] == setup
     said = talk.intent("AMAZON.FallbackIntent").says("didn't catch")
@@ -588,8 +676,16 @@ def test_10_the_tip_is_said_once_near_the_start_of_the_first_stretch(talk: Conve
     speech = first.speech
     assert speech.count(TIP) == 1 and "Alexa, wait" in speech
     assert speech.index(TIP) < 250 and speech.index(TIP) < speech.index("[")  # before the first pause
-    for intent in ("AMAZON.NextIntent", "AMAZON.PauseIntent", "AMAZON.YesIntent", "SlowerIntent",
-                   "AMAZON.RepeatIntent", "AMAZON.NextIntent", "AMAZON.NextIntent", "AMAZON.NextIntent"):
+    for intent in (
+        "AMAZON.NextIntent",
+        "AMAZON.PauseIntent",
+        "AMAZON.YesIntent",
+        "SlowerIntent",
+        "AMAZON.RepeatIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.NextIntent",
+    ):
         talk.intent(intent).does_not_say(TIP, "Alexa, wait")
 
 
@@ -601,11 +697,23 @@ def test_10_a_new_session_hears_the_tip_again_once(talk: Conversation) -> None:
     talk.intent("AMAZON.NextIntent").does_not_say(TIP)
 
 
-def test_10_every_open_reply_of_a_long_session_ends_on_the_question_the_reprompt_asks(talk: Conversation) -> None:
+def test_10_every_open_reply_of_a_long_session_ends_on_the_question_the_reprompt_asks(
+    talk: Conversation,
+) -> None:
     routine_at(talk, 0)
-    for intent in ("AMAZON.PauseIntent", "AMAZON.YesIntent", "AMAZON.HelpIntent", "AMAZON.RepeatIntent",
-                   "LongerIntent", "SlowerIntent", "AMAZON.NextIntent", "AMAZON.NextIntent", "ProgressIntent",
-                   "AMAZON.NextIntent", "AMAZON.NextIntent"):
+    for intent in (
+        "AMAZON.PauseIntent",
+        "AMAZON.YesIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.RepeatIntent",
+        "LongerIntent",
+        "SlowerIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.NextIntent",
+        "ProgressIntent",
+        "AMAZON.NextIntent",
+        "AMAZON.NextIntent",
+    ):
         talk.intent(intent)
     talk.intent("DescribeExerciseIntent", exercise="cat")
     for _, said in talk.history:
@@ -618,18 +726,29 @@ def test_10_every_open_reply_of_a_long_session_ends_on_the_question_the_reprompt
 
 def test_10_the_question_check_catches_a_reply_that_does_not_end_on_its_question() -> None:
     def reply(speech: str, reprompt: str) -> Said:
-        return Said(200, {"version": "1.0", "response": {
-            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{speech}</speak>"},
-            "reprompt": {"outputSpeech": {"type": "SSML", "ssml": f"<speak>{reprompt}</speak>"}},
-            "shouldEndSession": False}})
+        return Said(
+            200,
+            {
+                "version": "1.0",
+                "response": {
+                    "outputSpeech": {"type": "SSML", "ssml": f"<speak>{speech}</speak>"},
+                    "reprompt": {"outputSpeech": {"type": "SSML", "ssml": f"<speak>{reprompt}</speak>"}},
+                    "shouldEndSession": False,
+                },
+            },
+        )
 
-    check_response(reply("Stretch one. <break time='3s'/> Ready to move on?", "Ready to move on? Say next."),
-                   "IntentRequest")
+    check_response(
+        reply("Stretch one. <break time='3s'/> Ready to move on?", "Ready to move on? Say next."),
+        "IntentRequest",
+    )
     with pytest.raises(AssertionError, match="does not end on a question"):
         check_response(reply("Is it pain? Say yes if it hurts.", "Does it hurt?"), "IntentRequest")
     with pytest.raises(AssertionError, match="reprompt does not ask the same question"):
-        check_response(reply("Ready to move on to shoulder blade squeezes?", "Would you like to delete your history?"),
-                       "IntentRequest")
+        check_response(
+            reply("Ready to move on to shoulder blade squeezes?", "Would you like to delete your history?"),
+            "IntentRequest",
+        )
 
 
 def test_7_silence_after_a_pain_question_counts_as_a_symptom_stop(talk: Conversation, storage) -> None:

@@ -15,7 +15,7 @@ seated version on top of the routine; the `floor` column is "the floor is hard".
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -33,17 +33,34 @@ from skill.core.timeline import Timeline
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-SHORT = {"cat": "cat_cow", "squeeze": "shoulder_squeezes", "wall": "wall_angels",
-         "child": "childs_pose", "chest": "chest_opener"}
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+SHORT = {
+    "cat": "cat_cow",
+    "squeeze": "shoulder_squeezes",
+    "wall": "wall_angels",
+    "child": "childs_pose",
+    "chest": "chest_opener",
+}
 EVENTS = {
-    "start": Event(Kind.START), "next": Event(Kind.NEXT), "skip": Event(Kind.SKIP),
-    "previous": Event(Kind.PREVIOUS), "repeat": Event(Kind.REPEAT), "start_over": Event(Kind.START_OVER),
-    "continue": Event(Kind.CONTINUE), "yes": Event(Kind.YES), "no": Event(Kind.NO), "wait": Event(Kind.WAIT),
-    "stop": Event(Kind.STOP), "exercise": Event(Kind.EXERCISE, "chest_opener"),
-    "describe": Event(Kind.DESCRIBE, "cat_cow"), "ask": Event(Kind.ASK, "frequency"),
-    "adjust": Event(Kind.ADJUST, "slower"), "symptom": Event(Kind.SYMPTOM, "warning"),
-    "delete_data": Event(Kind.DELETE_DATA), "fallback": Event(Kind.FALLBACK), "floor": Event(Kind.FLOOR),
+    "start": Event(Kind.START),
+    "next": Event(Kind.NEXT),
+    "skip": Event(Kind.SKIP),
+    "previous": Event(Kind.PREVIOUS),
+    "repeat": Event(Kind.REPEAT),
+    "start_over": Event(Kind.START_OVER),
+    "continue": Event(Kind.CONTINUE),
+    "yes": Event(Kind.YES),
+    "no": Event(Kind.NO),
+    "wait": Event(Kind.WAIT),
+    "stop": Event(Kind.STOP),
+    "exercise": Event(Kind.EXERCISE, "chest_opener"),
+    "describe": Event(Kind.DESCRIBE, "cat_cow"),
+    "ask": Event(Kind.ASK, "frequency"),
+    "adjust": Event(Kind.ADJUST, "slower"),
+    "symptom": Event(Kind.SYMPTOM, "warning"),
+    "delete_data": Event(Kind.DELETE_DATA),
+    "fallback": Event(Kind.FALLBACK),
+    "floor": Event(Kind.FLOOR),
 }
 ORDER = ("cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener")
 
@@ -121,8 +138,11 @@ def test_every_mode_and_event(mode: str, event: str, expected: str) -> None:
         assert out.state.current == exercise_id
         assert [t.exercise_id for t in timelines] == [exercise_id]
         name = CONTENT.exercise(exercise_id).name
-        intro = f"Stretch {order.index(exercise_id) + 1} of 5: {name}." if expected[0] == "R" \
+        intro = (
+            f"Stretch {order.index(exercise_id) + 1} of 5: {name}."
+            if expected[0] == "R"
             else f"Let's do {name}."
+        )
         assert intro in spoken
     else:
         assert out.state.mode is Mode(expected)

@@ -50,17 +50,31 @@ def test_two_kill_9s_mid_load_lose_no_row_and_tear_none(tmp_path: Path) -> None:
     root, chain = ca.save(tmp_path)
     db = tmp_path / "stretches.sqlite3"
     env = {
-        "BENCH_ROOT_PEM": str(root), "BENCH_CHAIN_PEM": str(chain), "ALEXA_SKILL_IDS": SKILL_ID,
-        "STORAGE_BACKEND": "sqlite", "SQLITE_PATH": str(db), "LOG_LEVEL": "WARNING",
+        "BENCH_ROOT_PEM": str(root),
+        "BENCH_CHAIN_PEM": str(chain),
+        "ALEXA_SKILL_IDS": SKILL_ID,
+        "STORAGE_BACKEND": "sqlite",
+        "SQLITE_PATH": str(db),
+        "LOG_LEVEL": "WARNING",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
     users: list = []
     killed: set[int] = set()
     with Server("bench.load_app:create()", env, tmp_path / "gunicorn.log", workers=4) as server:
         assert len(server.workers()) == 4
-        load = threading.Thread(target=lambda: users.extend(run_users(
-            f"{server.base}/alexa", ca.sign, USERS, speed=SPEED, api_endpoint=LOOPBACK_API,
-            stop_early=True, start_within_s=2.0)))
+        load = threading.Thread(
+            target=lambda: users.extend(
+                run_users(
+                    f"{server.base}/alexa",
+                    ca.sign,
+                    USERS,
+                    speed=SPEED,
+                    api_endpoint=LOOPBACK_API,
+                    stop_early=True,
+                    start_within_s=2.0,
+                )
+            )
+        )
         started = time.monotonic()
         load.start()
         for at in KILL_AT_S:
@@ -82,13 +96,17 @@ def test_two_kill_9s_mid_load_lose_no_row_and_tear_none(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     storage = SQLiteAdapter(str(db))
     answered = [u for u in users if u.last is not None]
-    problems = {u.user_id: p for u in answered if (p := check_stored(u, storage.get_attributes(_envelope(u.user_id))))}
+    problems = {
+        u.user_id: p for u in answered if (p := check_stored(u, storage.get_attributes(_envelope(u.user_id))))
+    }
     exact = sum(1 for u in answered if u.finished or implied_position(u) is not None)
     turns = sum(len(u.latencies) for u in users)
     errors = sum(len(u.errors) for u in users)
-    print(f"crash: {len(users)} users, {turns} turns answered, {errors} failed attempts (retried), "
-          f"killed {sorted(killed)}, {exact} users with an exact expectation "
-          f"(mid-routine or finished), {len(problems)} stored progress problems")
+    print(
+        f"crash: {len(users)} users, {turns} turns answered, {errors} failed attempts (retried), "
+        f"killed {sorted(killed)}, {exact} users with an exact expectation "
+        f"(mid-routine or finished), {len(problems)} stored progress problems"
+    )
     assert len(users) == USERS and len(answered) == USERS, "every user heard at least one reply"
     assert not problems, f"{len(problems)} users' stored progress differs from their last reply: {problems}"
     assert "Traceback" not in log, log[-3000:]

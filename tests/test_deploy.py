@@ -79,16 +79,28 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
     assert "healthcare provider" in description
 
     privacy = manifest["privacyAndCompliance"]
-    assert {k: privacy[k] for k in (
-        "allowsPurchases", "usesPersonalInfo", "isChildDirected", "isExportCompliant", "containsAds"
-    )} == {
-        "allowsPurchases": False, "usesPersonalInfo": False, "isChildDirected": False,
-        "isExportCompliant": True, "containsAds": False,
+    assert {
+        k: privacy[k]
+        for k in (
+            "allowsPurchases",
+            "usesPersonalInfo",
+            "isChildDirected",
+            "isExportCompliant",
+            "containsAds",
+        )
+    } == {
+        "allowsPurchases": False,
+        "usesPersonalInfo": False,
+        "isChildDirected": False,
+        "isExportCompliant": True,
+        "containsAds": False,
     }
     assert privacy["locales"]["en-US"]["privacyPolicyUrl"].startswith("https://")
 
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
-    assert "ALEXA_PRESENTATION_APL" in {i["type"] for i in manifest["apis"]["custom"]["interfaces"]}  # issue 14
+    assert "ALEXA_PRESENTATION_APL" in {
+        i["type"] for i in manifest["apis"]["custom"]["interfaces"]
+    }  # issue 14
     events = manifest["events"]
     assert events["endpoint"]["uri"] == ENDPOINT
     assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
@@ -110,8 +122,9 @@ def test_endpoint_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert manifest["apis"]["custom"]["endpoint"]["uri"] == "https://skill.example.net/alexa"
 
 
-@pytest.mark.parametrize("argv", [[], ["--endpoint", "http://example.org/alexa"],
-                                  ["--endpoint", "https://example.org:8443/alexa"]])
+@pytest.mark.parametrize(
+    "argv", [[], ["--endpoint", "http://example.org/alexa"], ["--endpoint", "https://example.org:8443/alexa"]]
+)
 def test_missing_or_unusable_endpoint_exits_2(
     argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,7 +160,9 @@ def _utterance_patterns(model: dict) -> list[re.Pattern[str]]:
     """Each sample as a regex; a {slot} of a custom type matches its values and synonyms."""
     values: dict[str, list[str]] = {}
     for t in model.get("types", []):
-        values[t["name"]] = [s for v in t["values"] for s in [v["name"]["value"], *v["name"].get("synonyms", [])]]
+        values[t["name"]] = [
+            s for v in t["values"] for s in [v["name"]["value"], *v["name"].get("synonyms", [])]
+        ]
     patterns = []
     for intent in model["intents"]:
         slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
@@ -168,7 +183,7 @@ def _utterance_of(phrase: str, invocation: str) -> str | None:
     """What the user asks for in an example phrase; None for a plain launch."""
     text = _normalize(phrase)
     assert text.startswith("alexa, "), phrase
-    text = text[len("alexa, "):]
+    text = text[len("alexa, ") :]
     for launch in LAUNCH_PHRASES:
         if text == f"{launch} {invocation}":
             return None
@@ -251,8 +266,11 @@ def test_access_log_format_carries_no_personal_data(monkeypatch: pytest.MonkeyPa
 def _dockerfile_instruction(name: str) -> str:
     """The (last) instruction `name`, with line continuations joined."""
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
-    found = [line.strip()[len(name):].strip() for line in text.splitlines()
-             if line.strip().upper().startswith(name + " ")]
+    found = [
+        line.strip()[len(name) :].strip()
+        for line in text.splitlines()
+        if line.strip().upper().startswith(name + " ")
+    ]
     assert found, f"no {name} in the Dockerfile"
     return found[-1]
 
@@ -439,8 +457,14 @@ LAMBDA_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-0000000000bb"
 @pytest.fixture
 def lambda_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    for name in ("ALEXA_SKILL_IDS", "DYNAMODB_TABLE", "STORAGE_KEY_SALT", "LOG_HASH_SALT", "LOG_LEVEL",
-                 "RETENTION_DAYS"):
+    for name in (
+        "ALEXA_SKILL_IDS",
+        "DYNAMODB_TABLE",
+        "STORAGE_KEY_SALT",
+        "LOG_HASH_SALT",
+        "LOG_LEVEL",
+        "RETENTION_DAYS",
+    ):
         monkeypatch.delenv(name, raising=False)
     out = tmp_path / "lambda-project"
     assert main(["package", "--target", "lambda", "--out", str(out)]) == 0
@@ -459,15 +483,31 @@ def test_lambda_project_ask_resources_match_the_documented_shape(lambda_project:
     assert infrastructure["type"] == "@ask-cli/lambda-deployer"
     user = infrastructure["userConfig"]
     assert (user["runtime"], user["handler"], user["awsRegion"]) == (
-        "python3.11", "skill.lambda_function.lambda_handler", "us-east-1")
+        "python3.11",
+        "skill.lambda_function.lambda_handler",
+        "us-east-1",
+    )
     assert set(user["lambda"]) == {"memorySize", "timeout", "environmentVariables"}
-    assert isinstance(user["lambda"]["memorySize"], int) and user["lambda"]["timeout"] <= 8  # Alexa waits ~8 s
+    assert (
+        isinstance(user["lambda"]["memorySize"], int) and user["lambda"]["timeout"] <= 8
+    )  # Alexa waits ~8 s
     assert user["lambda"]["environmentVariables"] == {
-        "STORAGE_BACKEND": "dynamodb", "DYNAMODB_TABLE": "back-stretches", "DYNAMODB_CREATE_TABLE": "off"}
+        "STORAGE_BACKEND": "dynamodb",
+        "DYNAMODB_TABLE": "back-stretches",
+        "DYNAMODB_CREATE_TABLE": "off",
+    }
     assert all(isinstance(v, str) for v in user["lambda"]["environmentVariables"].values())
     assert user["skillEvents"] == {"subscriptions": ["SKILL_DISABLED"]}
-    assert set(user) <= {"runtime", "handler", "awsRegion", "lambda", "skillEvents", "targetEndpoint",
-                         "regionalOverrides", "sourceLambda"}  # what the deployer and the CLI read
+    assert set(user) <= {
+        "runtime",
+        "handler",
+        "awsRegion",
+        "lambda",
+        "skillEvents",
+        "targetEndpoint",
+        "regionalOverrides",
+        "sourceLambda",
+    }  # what the deployer and the CLI read
 
 
 def test_lambda_project_manifest_leaves_the_endpoint_to_the_deployer(lambda_project: Path) -> None:
@@ -475,13 +515,16 @@ def test_lambda_project_manifest_leaves_the_endpoint_to_the_deployer(lambda_proj
     template = read_json(DEPLOY / "skill.json")["manifest"]
     assert "endpoint" not in manifest["apis"]["custom"]  # the CLI writes the function's ARN here
     assert {k: v for k, v in manifest["apis"]["custom"].items()} == {
-        k: v for k, v in template["apis"]["custom"].items() if k != "endpoint"}
+        k: v for k, v in template["apis"]["custom"].items() if k != "endpoint"
+    }
     assert "events" not in manifest  # re-created by the CLI from skillEvents, with the ARN
     assert {k: v for k, v in manifest.items() if k not in ("apis", "events")} == {
-        k: v for k, v in template.items() if k not in ("apis", "events")}
+        k: v for k, v in template.items() if k not in ("apis", "events")
+    }
     for source in MODELS.glob("*.json"):
-        assert read_json(lambda_project / "skill-package" / "interactionModels" / "custom" / source.name) == \
-            read_json(source)
+        assert read_json(
+            lambda_project / "skill-package" / "interactionModels" / "custom" / source.name
+        ) == read_json(source)
 
 
 def test_lambda_project_code_is_the_package_without_the_web_edge(lambda_project: Path) -> None:
@@ -504,28 +547,55 @@ def test_lambda_project_takes_the_skill_id_from_the_first_deploy(
 ) -> None:
     states = lambda_project / ".ask" / "ask-states.json"
     states.parent.mkdir()
-    states.write_text(json.dumps({"askcliStatesVersion": "2020-03-31",
-                                  "profiles": {"default": {"skillId": LAMBDA_SKILL_ID}}}))
+    states.write_text(
+        json.dumps(
+            {"askcliStatesVersion": "2020-03-31", "profiles": {"default": {"skillId": LAMBDA_SKILL_ID}}}
+        )
+    )
     monkeypatch.setenv("STORAGE_KEY_SALT", "a-long-random-secret")
-    assert main(["package", "--target", "lambda", "--out", str(lambda_project), "--table", "t1",
-                 "--aws-region", "eu-west-1"]) == 0
-    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    assert (
+        main(
+            [
+                "package",
+                "--target",
+                "lambda",
+                "--out",
+                str(lambda_project),
+                "--table",
+                "t1",
+                "--aws-region",
+                "eu-west-1",
+            ]
+        )
+        == 0
+    )
+    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"][
+        "userConfig"
+    ]
     environment = user["lambda"]["environmentVariables"]
     assert environment["ALEXA_SKILL_IDS"] == LAMBDA_SKILL_ID
     assert (environment["DYNAMODB_TABLE"], user["awsRegion"]) == ("t1", "eu-west-1")
     assert environment["STORAGE_KEY_SALT"] == "a-long-random-secret"
     assert states.exists()  # the CLI's state (skill id, function ARN) survives repackaging
     assert main(["package", "--target", "lambda", "--out", str(lambda_project), "--skill-id", SKILL_ID]) == 0
-    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"][
+        "userConfig"
+    ]
     assert user["lambda"]["environmentVariables"]["ALEXA_SKILL_IDS"] == SKILL_ID
 
 
 def test_lambda_settings_are_settings_the_service_knows(lambda_project: Path) -> None:
     from skill.lambda_function import lambda_config
 
-    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"]["userConfig"]
+    user = read_json(lambda_project / "ask-resources.json")["profiles"]["default"]["skillInfrastructure"][
+        "userConfig"
+    ]
     cfg = lambda_config({**user["lambda"]["environmentVariables"], "AWS_REGION": user["awsRegion"]})
-    assert (cfg.storage_backend, cfg.dynamodb_table, cfg.dynamodb_create_table) == ("dynamodb", "back-stretches", False)
+    assert (cfg.storage_backend, cfg.dynamodb_table, cfg.dynamodb_create_table) == (
+        "dynamodb",
+        "back-stretches",
+        False,
+    )
     example = (DEPLOY / "env.example").read_text()
     for name in user["lambda"]["environmentVariables"]:
         assert f"{name}=" in example

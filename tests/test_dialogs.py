@@ -1,12 +1,12 @@
 """Dialog files: one turn per line, both the design document and the test input.
 
-    > LaunchRequest                      a request ("> IntentName slot=value", "> wait hours=30",
-    > ExerciseIntent exercise=child pose   "> SessionEndedRequest REASON"; "exercise=" is an
-    < says: Stretch 1 of 5                 empty slot; slots resolve against the model)
-    < not says: Welcome back             assertions on the last response
-    < reprompts: Ready to move on
-    < open | ends
-    < state: mode=routine current=cat_cow  session attributes under "coach" (None for null)
+> LaunchRequest                      a request ("> IntentName slot=value", "> wait hours=30",
+> ExerciseIntent exercise=child pose   "> SessionEndedRequest REASON"; "exercise=" is an
+< says: Stretch 1 of 5                 empty slot; slots resolve against the model)
+< not says: Welcome back             assertions on the last response
+< reprompts: Ready to move on
+< open | ends
+< state: mode=routine current=cat_cow  session attributes under "coach" (None for null)
 """
 
 from __future__ import annotations

@@ -26,13 +26,19 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
-def _adapter(endpoint: str, clock: FakeClock, *, table: str | None = None, create: bool = True,
-             days: int = 90) -> Any:
+def _adapter(
+    endpoint: str, clock: FakeClock, *, table: str | None = None, create: bool = True, days: int = 90
+) -> Any:
     from skill.storage.dynamodb import build_dynamodb_adapter
 
-    config = Config(storage_backend="dynamodb", dynamodb_table=table or unique_table_name(),
-                    dynamodb_region=REGION, dynamodb_endpoint_url=endpoint,
-                    dynamodb_create_table=create, retention_days=days)
+    config = Config(
+        storage_backend="dynamodb",
+        dynamodb_table=table or unique_table_name(),
+        dynamodb_region=REGION,
+        dynamodb_endpoint_url=endpoint,
+        dynamodb_create_table=create,
+        retention_days=days,
+    )
     return build_dynamodb_adapter(config, clock=clock, read_timeout=30)
 
 
@@ -80,11 +86,15 @@ def test_an_expired_item_not_yet_deleted_reads_as_absent_and_a_save_starts_afres
 def test_a_table_with_ttl_on_another_attribute_is_refused(dynamo_endpoint: str, aws_env: None) -> None:
     table = unique_table_name()
     client = boto3.client("dynamodb", region_name=REGION, endpoint_url=dynamo_endpoint)
-    client.create_table(TableName=table, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                        BillingMode="PAY_PER_REQUEST")
-    client.update_time_to_live(TableName=table,
-                               TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"})
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    client.update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"}
+    )
     with pytest.raises(StorageError, match="expires_at"):
         _adapter(dynamo_endpoint, FakeClock(), table=table)
 
@@ -92,8 +102,11 @@ def test_a_table_with_ttl_on_another_attribute_is_refused(dynamo_endpoint: str, 
 def test_a_table_we_did_not_create_is_left_as_it_is(dynamo_endpoint: str, aws_env: None) -> None:
     table = unique_table_name()
     boto3.client("dynamodb", region_name=REGION, endpoint_url=dynamo_endpoint).create_table(
-        TableName=table, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     storage = _adapter(dynamo_endpoint, FakeClock(), table=table, create=False)
     assert storage.ttl_status()[0] == "DISABLED"
 
@@ -102,8 +115,12 @@ def test_a_table_we_did_not_create_is_left_as_it_is(dynamo_endpoint: str, aws_en
 
 
 def _dynamo_env(monkeypatch: pytest.MonkeyPatch, endpoint: str, table: str) -> None:
-    for name, value in {"STORAGE_BACKEND": "dynamodb", "DYNAMODB_TABLE": table, "AWS_REGION": REGION,
-                        "DYNAMODB_ENDPOINT_URL": endpoint}.items():
+    for name, value in {
+        "STORAGE_BACKEND": "dynamodb",
+        "DYNAMODB_TABLE": table,
+        "AWS_REGION": REGION,
+        "DYNAMODB_ENDPOINT_URL": endpoint,
+    }.items():
         monkeypatch.setenv(name, value)
 
 
@@ -123,8 +140,11 @@ def test_purge_without_ttl_says_how_to_fix_it_and_scan_still_works(
 ) -> None:
     table = unique_table_name()
     boto3.client("dynamodb", region_name=REGION, endpoint_url=dynamo_endpoint).create_table(
-        TableName=table, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     storage = _adapter(dynamo_endpoint, FakeClock(T0), table=table, create=False)
     storage.save_attributes(envelope(USER_A), {"v": 1})  # T0 = June 2025: long idle by now
     _dynamo_env(monkeypatch, dynamo_endpoint, table)

@@ -31,7 +31,7 @@ from skill import create_app
 from skill.core import profile as prof
 from skill.storage import MemoryAdapter
 from tests.alexa_ca import IMPORTED_AT, SKILL_ID, AlexaTestCA, make_verifier
-from tests.fuzz_envelopes import CONTENT, IDS, envelopes
+from tests.fuzz_envelopes import CONTENT, envelopes
 from tests.ssml_checks import assert_alexa_ssml
 
 NOW = IMPORTED_AT
@@ -55,7 +55,9 @@ def _ssml(part: dict[str, Any] | None) -> str | None:
 def check_reply(envelope: dict[str, Any], status: int, reply: dict[str, Any]) -> None:
     assert status < 500, f"{status}: {reply}"
     if status != 200:
-        assert 400 <= status < 500 and isinstance(reply.get("error"), str) and len(reply["error"]) <= 120, reply
+        assert 400 <= status < 500 and isinstance(reply.get("error"), str) and len(reply["error"]) <= 120, (
+            reply
+        )
         return
     assert reply["version"] == "1.0"
     response = reply["response"]
@@ -87,7 +89,9 @@ def fuzz_one(case: tuple[dict[str, Any], dict[str, Any] | None]) -> None:
     if seeded is not None:
         STORAGE.save_attributes(_as_stored(user_id), seeded)
     body = json.dumps(envelope).replace(PLACEHOLDER, user_id).encode()
-    response = APP[0].test_client().post("/alexa", data=body, headers=CA.sign(body), content_type="application/json")
+    response = (
+        APP[0].test_client().post("/alexa", data=body, headers=CA.sign(body), content_type="application/json")
+    )
     reply = response.get_json(silent=True) or {}
     SEEN[f"{envelope['request']['type']} -> {response.status_code}"] += 1
     envelope = json.loads(body)
@@ -106,8 +110,13 @@ def test_signed_hostile_envelopes_never_get_a_5xx_and_every_reply_is_valid_alexa
     skill_log = logging.getLogger("skill")
     level = skill_log.level
     # Quiet: 10,000 refusals and fallbacks logged would cost more than the requests.
-    APP[:] = [create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", "LOG_LEVEL": "CRITICAL"},
-                         verifier=make_verifier(CA, clock=lambda: NOW), persistence=STORAGE)]
+    APP[:] = [
+        create_app(
+            {"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", "LOG_LEVEL": "CRITICAL"},
+            verifier=make_verifier(CA, clock=lambda: NOW),
+            persistence=STORAGE,
+        )
+    ]
     run = _fuzz if derandomized else seed(SEED)(_fuzz)
     try:
         run()

@@ -38,32 +38,91 @@ TYPES = {t["name"]: t for t in LM.get("types", [])}
 # Source: "Choose the invocation name for a custom skill" (ASK docs). Launch and connecting
 # words would make "Alexa, open <name>" ambiguous; brand words are reserved by Amazon.
 LAUNCH_WORDS = {
-    "open", "ask", "start", "tell", "launch", "begin", "load", "play", "resume", "run", "use",
-    "talk", "enable", "say", "from", "to", "for", "about", "and", "by", "if", "whether", "of",
+    "open",
+    "ask",
+    "start",
+    "tell",
+    "launch",
+    "begin",
+    "load",
+    "play",
+    "resume",
+    "run",
+    "use",
+    "talk",
+    "enable",
+    "say",
+    "from",
+    "to",
+    "for",
+    "about",
+    "and",
+    "by",
+    "if",
+    "whether",
+    "of",
 }
 RESERVED_WORDS = {"alexa", "amazon", "echo", "skill", "app", "computer"}
 
 BUILTINS = {
-    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
-    "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.RepeatIntent",
-    "AMAZON.StartOverIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent", "AMAZON.YesIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.YesIntent",
     "AMAZON.NoIntent",
 }
 CUSTOM = {
-    "StartRoutineIntent": {"version": "ROUTINE_VERSION"}, "NoFloorIntent": {}, "ExerciseIntent": {"exercise": "EXERCISE"},
-    "DescribeExerciseIntent": {"exercise": "EXERCISE"}, "FrequencyIntent": {}, "TrimesterIntent": {},
-    "WarningSignsIntent": {}, "ListExercisesIntent": {}, "ProgressIntent": {}, "SlowerIntent": {},
-    "FasterIntent": {}, "ShorterIntent": {}, "LongerIntent": {}, "SkipIntent": {},
-    "SymptomIntent": {"symptom": "SYMPTOM"}, "DeleteDataIntent": {},
+    "StartRoutineIntent": {"version": "ROUTINE_VERSION"},
+    "NoFloorIntent": {},
+    "ExerciseIntent": {"exercise": "EXERCISE"},
+    "DescribeExerciseIntent": {"exercise": "EXERCISE"},
+    "FrequencyIntent": {},
+    "TrimesterIntent": {},
+    "WarningSignsIntent": {},
+    "ListExercisesIntent": {},
+    "ProgressIntent": {},
+    "SlowerIntent": {},
+    "FasterIntent": {},
+    "ShorterIntent": {},
+    "LongerIntent": {},
+    "SkipIntent": {},
+    "SymptomIntent": {"symptom": "SYMPTOM"},
+    "DeleteDataIntent": {},
 }
 # Amazon's guidance is many varied samples; the intents people open with get the most.
-MAIN_INTENTS = {"StartRoutineIntent", "ExerciseIntent", "DescribeExerciseIntent", "FrequencyIntent", "SymptomIntent"}
+MAIN_INTENTS = {
+    "StartRoutineIntent",
+    "ExerciseIntent",
+    "DescribeExerciseIntent",
+    "FrequencyIntent",
+    "SymptomIntent",
+}
 MIN_MAIN_SAMPLES, MIN_CUSTOM_SAMPLES, MIN_SLOT_CARRIERS = 30, 15, 3
 # Phrases the built-in intents already own. A custom intent claiming one of them would
 # steal it (e.g. "start over" landing in StartRoutineIntent instead of StartOverIntent).
 BUILTIN_PHRASES = {
-    "help", "stop", "cancel", "never mind", "next", "previous", "go back", "repeat", "start over",
-    "pause", "resume", "yes", "no", "go home",
+    "help",
+    "stop",
+    "cancel",
+    "never mind",
+    "next",
+    "previous",
+    "go back",
+    "repeat",
+    "start over",
+    "pause",
+    "resume",
+    "yes",
+    "no",
+    "go home",
 }
 SYMPTOM_TIERS = {"discomfort", "unclear", "pain", "dizzy", "warning"}
 
@@ -92,8 +151,8 @@ def expansions(intent: dict) -> set[str]:
         choices = [sorted(set().union(*spoken_forms(slot_types[n]).values())) for n in names]
         for combo in itertools.product(*choices):
             text = sample
-            for name, value in zip(names, combo):
-                text = text.replace("{%s}" % name, value)
+            for name, value in zip(names, combo, strict=False):
+                text = text.replace(f"{{{name}}}", value)
             out.add(normal(text))
     return out
 
@@ -122,13 +181,19 @@ def test_model_check_names_what_is_stale_and_regenerating_fixes_it(tmp_path, cap
     assert main(["model", "--check", *out]) == 0
     written = tmp_path / "en-US.json"
     stale = json.loads(written.read_text())
-    frequency = next(i for i in stale["interactionModel"]["languageModel"]["intents"] if i["name"] == "FrequencyIntent")
+    frequency = next(
+        i for i in stale["interactionModel"]["languageModel"]["intents"] if i["name"] == "FrequencyIntent"
+    )
     frequency["samples"].remove("how often")
     written.write_text(json.dumps(stale, indent=2))
     capsys.readouterr()
     assert main(["model", "--check", *out]) == 1
     report = capsys.readouterr().out
-    assert "en-US.json: stale" in report and "FrequencyIntent: +1 -0 samples" in report and "'how often'" in report
+    assert (
+        "en-US.json: stale" in report
+        and "FrequencyIntent: +1 -0 samples" in report
+        and "'how often'" in report
+    )
     assert main(["model", *out]) == 0 and main(["model", "--check", *out]) == 0
 
 
@@ -147,31 +212,46 @@ def test_a_broken_source_is_reported_not_written(tmp_path, capsys) -> None:
 PHRASES = {"lets": ["let's", "can we"], "polite": ["<lets>", "please"], "loop": ["<loop> again"]}
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ("how often", ["how often"]),
-    ("(start|begin) now", ["start now", "begin now"]),
-    ("do [the] {exercise}", ["do the {exercise}", "do {exercise}"]),
-    ("[please|now] stretch", ["please stretch", "now stretch", "stretch"]),
-    ("<lets> stretch", ["let's stretch", "can we stretch"]),
-    ("<polite> go", ["let's go", "can we go", "please go"]),
-    ("(what is|what's) [a (big|small)] x", ["what is a big x", "what is a small x", "what is x",
-                                            "what's a big x", "what's a small x", "what's x"]),
-    ("what(| i)s it", ["whats it", "what is it"]),
-    ("a [b] [b]", ["a b b", "a b", "a"]),  # duplicates dropped, order kept
-    ("one|two", ["one", "two"]),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("how often", ["how often"]),
+        ("(start|begin) now", ["start now", "begin now"]),
+        ("do [the] {exercise}", ["do the {exercise}", "do {exercise}"]),
+        ("[please|now] stretch", ["please stretch", "now stretch", "stretch"]),
+        ("<lets> stretch", ["let's stretch", "can we stretch"]),
+        ("<polite> go", ["let's go", "can we go", "please go"]),
+        (
+            "(what is|what's) [a (big|small)] x",
+            [
+                "what is a big x",
+                "what is a small x",
+                "what is x",
+                "what's a big x",
+                "what's a small x",
+                "what's x",
+            ],
+        ),
+        ("what(| i)s it", ["whats it", "what is it"]),
+        ("a [b] [b]", ["a b b", "a b", "a"]),  # duplicates dropped, order kept
+        ("one|two", ["one", "two"]),
+    ],
+)
 def test_expand(pattern: str, expected: list[str]) -> None:
     assert expand(pattern, PHRASES) == expected
 
 
-@pytest.mark.parametrize(("pattern", "says"), [
-    ("(start", "')' missing"),
-    ("start)", "unexpected ')'"),
-    ("[start)", "unexpected ')'"),
-    ("<nothing> here", "no phrase list <nothing>"),
-    ("<loop>", "refers to itself"),
-    ("a > b", "stray"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "says"),
+    [
+        ("(start", "')' missing"),
+        ("start)", "unexpected ')'"),
+        ("[start)", "unexpected ')'"),
+        ("<nothing> here", "no phrase list <nothing>"),
+        ("<loop>", "refers to itself"),
+        ("a > b", "stray"),
+    ],
+)
 def test_expand_rejects_a_broken_pattern(pattern: str, says: str) -> None:
     with pytest.raises(ModelSourceError, match=re.escape(says)):
         expand(pattern, PHRASES)
@@ -181,25 +261,58 @@ def _source(*intents: dict, types: list | None = None) -> dict:
     return {"invocation": "my back stretches", "phrases": {}, "intents": list(intents), "types": types or []}
 
 
-@pytest.mark.parametrize(("source", "says"), [
-    (_source({"name": "AIntent", "samples": ["start"]}, {"name": "BIntent", "samples": ["(begin|start)"]}),
-     "also a sample of AIntent"),
-    (_source({"name": "AIntent", "samples": ["Start"]}), "only lower-case words"),
-    (_source({"name": "AIntent", "samples": ["do it five times"]}), ""),
-    (_source({"name": "AIntent", "samples": ["do it 5 times"]}), "only lower-case words"),
-    (_source({"name": "AIntent", "samples": ["stop, please"]}), "only lower-case words"),
-    (_source({"name": "AIntent", "samples": ["do {exercise}"]}), "undeclared slot {exercise}"),
-    (_source({"name": "AIntent", "slots": {"a": "EXERCISE", "b": "EXERCISE"}, "samples": ["do {a} {b}"]}),
-     "two slots need a word between them"),
-    (_source({"name": "AIntent", "slots": {"s": "MOOD"}, "samples": ["{s}"]}), "slot type MOOD is not defined"),
-    (_source({"name": "AIntent", "slots": {"s": "EXERCISE"}, "samples": ["{s}"]},
-             types=[{"name": "EXERCISE", "values": []}]), "comes from the content"),
-    (_source({"name": "AIntent", "slots": {"s": "MOOD"}, "samples": ["{s}"]},
-             types=[{"name": "MOOD", "values": [{"id": "a", "name": "glad", "synonyms": ["happy"]},
-                                                 {"id": "b", "name": "Happy"}]}]),
-     "names both a and b"),
-    ({**_source({"name": "AIntent", "samples": ["go"]}), "invocation": "Back Stretches"}, "invocation name"),
-])
+@pytest.mark.parametrize(
+    ("source", "says"),
+    [
+        (
+            _source(
+                {"name": "AIntent", "samples": ["start"]}, {"name": "BIntent", "samples": ["(begin|start)"]}
+            ),
+            "also a sample of AIntent",
+        ),
+        (_source({"name": "AIntent", "samples": ["Start"]}), "only lower-case words"),
+        (_source({"name": "AIntent", "samples": ["do it five times"]}), ""),
+        (_source({"name": "AIntent", "samples": ["do it 5 times"]}), "only lower-case words"),
+        (_source({"name": "AIntent", "samples": ["stop, please"]}), "only lower-case words"),
+        (_source({"name": "AIntent", "samples": ["do {exercise}"]}), "undeclared slot {exercise}"),
+        (
+            _source(
+                {"name": "AIntent", "slots": {"a": "EXERCISE", "b": "EXERCISE"}, "samples": ["do {a} {b}"]}
+            ),
+            "two slots need a word between them",
+        ),
+        (
+            _source({"name": "AIntent", "slots": {"s": "MOOD"}, "samples": ["{s}"]}),
+            "slot type MOOD is not defined",
+        ),
+        (
+            _source(
+                {"name": "AIntent", "slots": {"s": "EXERCISE"}, "samples": ["{s}"]},
+                types=[{"name": "EXERCISE", "values": []}],
+            ),
+            "comes from the content",
+        ),
+        (
+            _source(
+                {"name": "AIntent", "slots": {"s": "MOOD"}, "samples": ["{s}"]},
+                types=[
+                    {
+                        "name": "MOOD",
+                        "values": [
+                            {"id": "a", "name": "glad", "synonyms": ["happy"]},
+                            {"id": "b", "name": "Happy"},
+                        ],
+                    }
+                ],
+            ),
+            "names both a and b",
+        ),
+        (
+            {**_source({"name": "AIntent", "samples": ["go"]}), "invocation": "Back Stretches"},
+            "invocation name",
+        ),
+    ],
+)
 def test_build_rejects_what_alexa_would_reject(source: dict, says: str) -> None:
     if not says:  # the control case: spelled-out numbers are fine
         build_model(source, CONTENT.exercises)
@@ -212,15 +325,26 @@ def test_a_locale_override_changes_only_what_it_names() -> None:
     base = load_source()
     override = {
         "invocation": "my back stretches",
-        "intent": {"FrequencyIntent": {"add": ["how often should i do my stretches (mate|love)"],
-                                       "drop": ["how often please"]}},
+        "intent": {
+            "FrequencyIntent": {
+                "add": ["how often should i do my stretches (mate|love)"],
+                "drop": ["how often please"],
+            }
+        },
         "type": {"SYMPTOM": {"warning": {"add": ["my waters have gone"], "drop": ["my water broke"]}}},
     }
-    local = build_model(apply_override(base, override), CONTENT.exercises)["interactionModel"]["languageModel"]
+    local = build_model(apply_override(base, override), CONTENT.exercises)["interactionModel"][
+        "languageModel"
+    ]
     frequency = next(i for i in local["intents"] if i["name"] == "FrequencyIntent")["samples"]
     assert "how often should i do my stretches mate" in frequency and "how often please" not in frequency
-    warning = next(v for v in next(t for t in local["types"] if t["name"] == "SYMPTOM")["values"] if v["id"] == "warning")
-    assert "my waters have gone" in warning["name"]["synonyms"] and "my water broke" not in warning["name"]["synonyms"]
+    warning = next(
+        v for v in next(t for t in local["types"] if t["name"] == "SYMPTOM")["values"] if v["id"] == "warning"
+    )
+    assert (
+        "my waters have gone" in warning["name"]["synonyms"]
+        and "my water broke" not in warning["name"]["synonyms"]
+    )
     assert [i["name"] for i in local["intents"]] == list(INTENTS)
     others = {i["name"]: i for i in local["intents"] if i["name"] != "FrequencyIntent"}
     assert all(others[name] == INTENTS[name] for name in others), "other intents unchanged"
@@ -237,7 +361,9 @@ def test_a_locale_override_changes_only_what_it_names() -> None:
 def test_invocation_name_follows_the_rules() -> None:
     name = LM["invocationName"]
     assert name == "my back stretches"
-    assert re.fullmatch(r"[a-z]+(?: [a-z]+)+", name), "lower-case letters and single spaces, two or more words"
+    assert re.fullmatch(r"[a-z]+(?: [a-z]+)+", name), (
+        "lower-case letters and single spaces, two or more words"
+    )
     assert not set(name.split()) & (LAUNCH_WORDS | RESERVED_WORDS)
 
 
@@ -296,7 +422,7 @@ def test_custom_intents_have_enough_samples(name: str) -> None:
 
 @pytest.mark.parametrize(("intent", "slot"), [(n, s) for n, slots in CUSTOM.items() for s in slots])
 def test_every_slot_is_said_in_several_carrier_phrases(intent: str, slot: str) -> None:
-    carriers = [s for s in samples(intent) if "{%s}" % slot in s and s != "{%s}" % slot]
+    carriers = [s for s in samples(intent) if f"{{{slot}}}" in s and s != f"{{{slot}}}"]
     assert len(carriers) >= MIN_SLOT_CARRIERS, carriers
 
 
@@ -309,8 +435,11 @@ def test_every_type_is_used_and_every_value_is_plain_words() -> None:
             for said in (v["name"]["value"], *v["name"].get("synonyms", [])):
                 named.setdefault(normal(said), set()).add(v["id"])
         assert not {said: ids for said, ids in named.items() if len(ids) > 1}, slot_type["name"]
-        assert all(re.fullmatch(r"[a-z'.]+(?: [a-z'.]+)*", s) for v in slot_type["values"]
-                   for s in (v["name"]["value"], *v["name"].get("synonyms", [])))
+        assert all(
+            re.fullmatch(r"[a-z'.]+(?: [a-z'.]+)*", s)
+            for v in slot_type["values"]
+            for s in (v["name"]["value"], *v["name"].get("synonyms", []))
+        )
 
 
 # --- model = content -----------------------------------------------------------------------
@@ -357,66 +486,97 @@ def heard_as(utterance: str) -> set[tuple[str, tuple[tuple[str, str | None], ...
     for intent, slots in match(MODEL, utterance):
         ids = []
         for slot, words in sorted(slots.items()):
-            resolution = resolved_slot(MODEL, intent, slot, words)["resolutions"]["resolutionsPerAuthority"][0]
+            resolution = resolved_slot(MODEL, intent, slot, words)["resolutions"]["resolutionsPerAuthority"][
+                0
+            ]
             ids.append((slot, resolution["values"][0]["value"]["id"] if "values" in resolution else None))
         readings.add((intent, tuple(ids)))
     return readings
 
 
-@pytest.mark.parametrize(("utterance", "intent", "slots"), [
-    ("do cat cow", "ExerciseIntent", {"exercise": "cat_cow"}),
-    ("let's do wall angels", "ExerciseIntent", {"exercise": "wall_angels"}),
-    ("do child's pose", "ExerciseIntent", {"exercise": "childs_pose"}),
-    ("can we do the chest opener please", "ExerciseIntent", {"exercise": "chest_opener"}),
-    ("the squeeze one", "ExerciseIntent", {"exercise": "shoulder_squeezes"}),
-    ("begin my stretches", "StartRoutineIntent", {}),
-    ("do the whole routine", "StartRoutineIntent", {"version": "standard"}),
-    # issue 13: choosing a version of the routine by voice; the floor is hard
-    ("do the quick version", "StartRoutineIntent", {"version": "quick"}),
-    ("i only have a couple of minutes", "StartRoutineIntent", {"version": "quick"}),
-    ("i can't get down on the floor", "StartRoutineIntent", {"version": "seated"}),
-    ("a seated version", "StartRoutineIntent", {"version": "seated"}),
-    ("the chair version", "StartRoutineIntent", {"version": "seated"}),
-    ("the full routine", "StartRoutineIntent", {"version": "standard"}),
-    ("the floor is hard", "NoFloorIntent", {}),
-    ("i can't kneel", "NoFloorIntent", {}),
-    ("how often should i do this", "FrequencyIntent", {}),
-    ("how many times a week should i stretch", "FrequencyIntent", {}),
-    ("should i do these every day", "FrequencyIntent", {}),
-    ("what is child's pose", "DescribeExerciseIntent", {"exercise": "childs_pose"}),
-    ("how do i do wall angels", "DescribeExerciseIntent", {"exercise": "wall_angels"}),
-    ("tell me about the cat one", "DescribeExerciseIntent", {"exercise": "cat_cow"}),
-    ("what's balasana", "DescribeExerciseIntent", {"exercise": "childs_pose"}),
-    ("how does the chest opener work", "DescribeExerciseIntent", {"exercise": "chest_opener"}),
-    ("wait", "AMAZON.PauseIntent", {}),
-    ("give me a minute", "AMAZON.PauseIntent", {}),
-    ("i'm ready", "AMAZON.ResumeIntent", {}),
-    ("it pulls", "SymptomIntent", {"symptom": "discomfort"}),
-    ("that's uncomfortable", "SymptomIntent", {"symptom": "discomfort"}),
-    ("ouch", "SymptomIntent", {"symptom": "unclear"}),
-    ("i've got a cramp", "SymptomIntent", {"symptom": "unclear"}),
-    ("it hurts", "SymptomIntent", {"symptom": "pain"}),
-    ("i have sharp pain", "SymptomIntent", {"symptom": "pain"}),
-    ("i feel dizzy", "SymptomIntent", {"symptom": "dizzy"}),
-    ("i'm light headed", "SymptomIntent", {"symptom": "dizzy"}),
-    ("i'm bleeding", "SymptomIntent", {"symptom": "warning"}),
-    ("my waters broke", "SymptomIntent", {"symptom": "warning"}),
-    ("i'm having contractions", "SymptomIntent", {"symptom": "warning"}),
-    ("i can't breathe", "SymptomIntent", {"symptom": "warning"}),
-    ("i've got a bad headache", "SymptomIntent", {"symptom": "warning"}),
-    ("my legs feel weak", "SymptomIntent", {"symptom": "warning"}),
-    ("i feel sick", "SymptomIntent", {}),
-])
+@pytest.mark.parametrize(
+    ("utterance", "intent", "slots"),
+    [
+        ("do cat cow", "ExerciseIntent", {"exercise": "cat_cow"}),
+        ("let's do wall angels", "ExerciseIntent", {"exercise": "wall_angels"}),
+        ("do child's pose", "ExerciseIntent", {"exercise": "childs_pose"}),
+        ("can we do the chest opener please", "ExerciseIntent", {"exercise": "chest_opener"}),
+        ("the squeeze one", "ExerciseIntent", {"exercise": "shoulder_squeezes"}),
+        ("begin my stretches", "StartRoutineIntent", {}),
+        ("do the whole routine", "StartRoutineIntent", {"version": "standard"}),
+        # issue 13: choosing a version of the routine by voice; the floor is hard
+        ("do the quick version", "StartRoutineIntent", {"version": "quick"}),
+        ("i only have a couple of minutes", "StartRoutineIntent", {"version": "quick"}),
+        ("i can't get down on the floor", "StartRoutineIntent", {"version": "seated"}),
+        ("a seated version", "StartRoutineIntent", {"version": "seated"}),
+        ("the chair version", "StartRoutineIntent", {"version": "seated"}),
+        ("the full routine", "StartRoutineIntent", {"version": "standard"}),
+        ("the floor is hard", "NoFloorIntent", {}),
+        ("i can't kneel", "NoFloorIntent", {}),
+        ("how often should i do this", "FrequencyIntent", {}),
+        ("how many times a week should i stretch", "FrequencyIntent", {}),
+        ("should i do these every day", "FrequencyIntent", {}),
+        ("what is child's pose", "DescribeExerciseIntent", {"exercise": "childs_pose"}),
+        ("how do i do wall angels", "DescribeExerciseIntent", {"exercise": "wall_angels"}),
+        ("tell me about the cat one", "DescribeExerciseIntent", {"exercise": "cat_cow"}),
+        ("what's balasana", "DescribeExerciseIntent", {"exercise": "childs_pose"}),
+        ("how does the chest opener work", "DescribeExerciseIntent", {"exercise": "chest_opener"}),
+        ("wait", "AMAZON.PauseIntent", {}),
+        ("give me a minute", "AMAZON.PauseIntent", {}),
+        ("i'm ready", "AMAZON.ResumeIntent", {}),
+        ("it pulls", "SymptomIntent", {"symptom": "discomfort"}),
+        ("that's uncomfortable", "SymptomIntent", {"symptom": "discomfort"}),
+        ("ouch", "SymptomIntent", {"symptom": "unclear"}),
+        ("i've got a cramp", "SymptomIntent", {"symptom": "unclear"}),
+        ("it hurts", "SymptomIntent", {"symptom": "pain"}),
+        ("i have sharp pain", "SymptomIntent", {"symptom": "pain"}),
+        ("i feel dizzy", "SymptomIntent", {"symptom": "dizzy"}),
+        ("i'm light headed", "SymptomIntent", {"symptom": "dizzy"}),
+        ("i'm bleeding", "SymptomIntent", {"symptom": "warning"}),
+        ("my waters broke", "SymptomIntent", {"symptom": "warning"}),
+        ("i'm having contractions", "SymptomIntent", {"symptom": "warning"}),
+        ("i can't breathe", "SymptomIntent", {"symptom": "warning"}),
+        ("i've got a bad headache", "SymptomIntent", {"symptom": "warning"}),
+        ("my legs feel weak", "SymptomIntent", {"symptom": "warning"}),
+        ("i feel sick", "SymptomIntent", {}),
+    ],
+)
 def test_what_people_say_is_a_sample_of_the_right_intent(utterance: str, intent: str, slots: dict) -> None:
     assert heard_as(utterance) == {(intent, tuple(sorted(slots.items())))}
 
 
-@pytest.mark.parametrize(("intent", "required"), [
-    ("AMAZON.PauseIntent", ["wait", "hold on", "give me a minute", "one moment", "hang on", "just a second",
-                            "give me a second", "i need a break", "pause"]),
-    ("AMAZON.ResumeIntent", ["i'm ready", "go on", "resume", "carry on", "continue", "keep going", "i'm back",
-                             "let's keep going"]),
-])
+@pytest.mark.parametrize(
+    ("intent", "required"),
+    [
+        (
+            "AMAZON.PauseIntent",
+            [
+                "wait",
+                "hold on",
+                "give me a minute",
+                "one moment",
+                "hang on",
+                "just a second",
+                "give me a second",
+                "i need a break",
+                "pause",
+            ],
+        ),
+        (
+            "AMAZON.ResumeIntent",
+            [
+                "i'm ready",
+                "go on",
+                "resume",
+                "carry on",
+                "continue",
+                "keep going",
+                "i'm back",
+                "let's keep going",
+            ],
+        ),
+    ],
+)
 def test_wait_and_carry_on_have_their_everyday_words(intent: str, required: list[str]) -> None:
     assert set(required) <= set(samples(intent))
 
@@ -447,15 +607,35 @@ def test_each_warning_sign_is_the_warning_tier(sign: str) -> None:
     assert normal(WARNING_SIGNS[sign]) in spoken_forms("SYMPTOM")["warning"]
 
 
-@pytest.mark.parametrize(("tier", "words"), [
-    ("discomfort", ["it pulls", "uncomfortable", "too much", "too intense", "strong stretch", "too hard"]),
-    ("unclear", ["ouch", "ow", "cramp", "cramping"]),
-    ("pain", ["it hurts", "hurts", "pain", "sharp pain", "painful", "my back hurts"]),
-    ("dizzy", ["dizzy", "faint", "light headed", "woozy", "going to faint"]),
-    ("warning", ["bleeding", "spotting", "my waters broke", "leaking fluid", "contractions", "can't breathe",
-                 "out of breath", "short of breath", "bad headache", "my calf hurts", "swollen calf",
-                 "my legs feel weak"]),
-])
+@pytest.mark.parametrize(
+    ("tier", "words"),
+    [
+        (
+            "discomfort",
+            ["it pulls", "uncomfortable", "too much", "too intense", "strong stretch", "too hard"],
+        ),
+        ("unclear", ["ouch", "ow", "cramp", "cramping"]),
+        ("pain", ["it hurts", "hurts", "pain", "sharp pain", "painful", "my back hurts"]),
+        ("dizzy", ["dizzy", "faint", "light headed", "woozy", "going to faint"]),
+        (
+            "warning",
+            [
+                "bleeding",
+                "spotting",
+                "my waters broke",
+                "leaking fluid",
+                "contractions",
+                "can't breathe",
+                "out of breath",
+                "short of breath",
+                "bad headache",
+                "my calf hurts",
+                "swollen calf",
+                "my legs feel weak",
+            ],
+        ),
+    ],
+)
 def test_everyday_symptom_words_resolve_to_their_tier(tier: str, words: list[str]) -> None:
     for said in words:
         assert _resolved_id("SymptomIntent", "symptom", said) == tier, said
@@ -466,16 +646,29 @@ def test_everyday_symptom_words_resolve_to_their_tier(tier: str, words: list[str
 
 def _resolved_id(intent: str, slot: str, heard: str) -> str | None:
     resolution = resolved_slot(MODEL, intent, slot, heard)["resolutions"]["resolutionsPerAuthority"][0]
-    return resolution["values"][0]["value"]["id"] if resolution["status"]["code"] == "ER_SUCCESS_MATCH" else None
+    return (
+        resolution["values"][0]["value"]["id"] if resolution["status"]["code"] == "ER_SUCCESS_MATCH" else None
+    )
 
 
-@pytest.mark.parametrize(("heard", "exercise_id"), [
-    ("cat", "cat_cow"), ("cow", "cat_cow"), ("the cat one", "cat_cow"), ("Cat-Cow", "cat_cow"),
-    ("chest", "chest_opener"), ("the chest one", "chest_opener"), ("opener", "chest_opener"),
-    ("squeeze", "shoulder_squeezes"), ("the squeeze one", "shoulder_squeezes"),
-    ("snow angels", "wall_angels"), ("Child's Pose", "childs_pose"), ("childs pose", "childs_pose"),
-    ("child\u2019s pose.", "childs_pose"),
-])
+@pytest.mark.parametrize(
+    ("heard", "exercise_id"),
+    [
+        ("cat", "cat_cow"),
+        ("cow", "cat_cow"),
+        ("the cat one", "cat_cow"),
+        ("Cat-Cow", "cat_cow"),
+        ("chest", "chest_opener"),
+        ("the chest one", "chest_opener"),
+        ("opener", "chest_opener"),
+        ("squeeze", "shoulder_squeezes"),
+        ("the squeeze one", "shoulder_squeezes"),
+        ("snow angels", "wall_angels"),
+        ("Child's Pose", "childs_pose"),
+        ("childs pose", "childs_pose"),
+        ("child\u2019s pose.", "childs_pose"),
+    ],
+)
 def test_names_people_use_resolve_to_the_stretch(heard: str, exercise_id: str) -> None:
     for intent in ("ExerciseIntent", "DescribeExerciseIntent"):
         assert _resolved_id(intent, "exercise", heard) == exercise_id
@@ -484,12 +677,19 @@ def test_names_people_use_resolve_to_the_stretch(heard: str, exercise_id: str) -
 def test_a_match_looks_like_alexas() -> None:
     slot = resolved_slot(MODEL, "ExerciseIntent", "exercise", "the cat one")
     assert slot == {
-        "name": "exercise", "value": "the cat one", "confirmationStatus": "NONE", "source": "USER",
-        "resolutions": {"resolutionsPerAuthority": [{
-            "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.EXERCISE",
-            "status": {"code": "ER_SUCCESS_MATCH"},
-            "values": [{"value": {"name": "cat cow", "id": "cat_cow"}}],
-        }]},
+        "name": "exercise",
+        "value": "the cat one",
+        "confirmationStatus": "NONE",
+        "source": "USER",
+        "resolutions": {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.EXERCISE",
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": "cat cow", "id": "cat_cow"}}],
+                }
+            ]
+        },
     }
 
 
@@ -497,15 +697,25 @@ def test_unknown_words_are_no_match_and_silence_is_no_value() -> None:
     slot = resolved_slot(MODEL, "ExerciseIntent", "exercise", "banana bread")
     authority = slot["resolutions"]["resolutionsPerAuthority"][0]
     assert slot["value"] == "banana bread"
-    assert authority == {"authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.EXERCISE",
-                         "status": {"code": "ER_SUCCESS_NO_MATCH"}}
-    symptom = resolved_slot(MODEL, "SymptomIntent", "symptom", "itchy")["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority == {
+        "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.EXERCISE",
+        "status": {"code": "ER_SUCCESS_NO_MATCH"},
+    }
+    symptom = resolved_slot(MODEL, "SymptomIntent", "symptom", "itchy")["resolutions"][
+        "resolutionsPerAuthority"
+    ][0]
     assert symptom["authority"].endswith(".SYMPTOM") and symptom["status"]["code"] == "ER_SUCCESS_NO_MATCH"
-    assert resolved_slot(MODEL, "ExerciseIntent", "exercise", None) == {"name": "exercise", "confirmationStatus": "NONE"}
+    assert resolved_slot(MODEL, "ExerciseIntent", "exercise", None) == {
+        "name": "exercise",
+        "confirmationStatus": "NONE",
+    }
 
 
 def test_built_in_slot_types_carry_no_resolutions_and_undeclared_slots_are_refused() -> None:
-    model = {"intents": [{"name": "AgeIntent", "slots": [{"name": "weeks", "type": "AMAZON.NUMBER"}]}], "types": []}
+    model = {
+        "intents": [{"name": "AgeIntent", "slots": [{"name": "weeks", "type": "AMAZON.NUMBER"}]}],
+        "types": [],
+    }
     assert "resolutions" not in resolved_slot(model, "AgeIntent", "weeks", "twenty")
     with pytest.raises(KeyError, match="has no slot"):
         resolved_slot(MODEL, "FrequencyIntent", "exercise", "cat")

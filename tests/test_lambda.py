@@ -110,7 +110,9 @@ def test_a_wait_then_a_resume_in_a_new_session_after_a_cold_start(dynamo_env: di
     second = talk.intent("AMAZON.NextIntent")
     assert stretch_number(second)[0] == 2
     current = second.state["current"]
-    wait = talk.intent("AMAZON.PauseIntent", ).says("Ready to carry on with")
+    wait = talk.intent(
+        "AMAZON.PauseIntent",
+    ).says("Ready to carry on with")
     assert not wait.ends_session and wait.state["current"] == current  # a wait inside the session
     talk.end("EXCEEDED_MAX_REPROMPTS")  # she walked away during the wait
 
@@ -134,8 +136,9 @@ def test_the_default_handler_reads_the_environment_and_defaults_to_dynamodb(
     from skill.config import Config
     from skill.storage.dynamodb import build_dynamodb_adapter
 
-    stored = build_dynamodb_adapter(Config.from_mapping({**dynamo_env, "STORAGE_BACKEND": "dynamodb",
-                                                          "DYNAMODB_CREATE_TABLE": "off"}))
+    stored = build_dynamodb_adapter(
+        Config.from_mapping({**dynamo_env, "STORAGE_BACKEND": "dynamodb", "DYNAMODB_CREATE_TABLE": "off"})
+    )
     assert stored.count_users() == 1
 
 
@@ -143,12 +146,24 @@ def test_settings_are_the_web_edges_with_dynamodb_as_the_default_backend() -> No
     assert lambda_config({}).storage_backend == "dynamodb"
     assert lambda_config({"STORAGE_BACKEND": " "}).storage_backend == "dynamodb"
     assert lambda_config({"STORAGE_BACKEND": "sqlite"}).storage_backend == "sqlite"
-    cfg = lambda_config({"DYNAMODB_TABLE": "t", "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9",
-                         "DYNAMODB_CREATE_TABLE": "on", "ALEXA_SKILL_IDS": f"{SKILL_ID}, {OTHER_SKILL}",
-                         "AWS_REGION": "eu-west-1", "RETENTION_DAYS": "30"})
-    assert (cfg.dynamodb_table, cfg.dynamodb_endpoint_url, cfg.dynamodb_create_table, cfg.skill_ids,
-            cfg.dynamodb_region, cfg.retention_days) == (
-        "t", "http://127.0.0.1:9", True, (SKILL_ID, OTHER_SKILL), "eu-west-1", 30)
+    cfg = lambda_config(
+        {
+            "DYNAMODB_TABLE": "t",
+            "DYNAMODB_ENDPOINT_URL": "http://127.0.0.1:9",
+            "DYNAMODB_CREATE_TABLE": "on",
+            "ALEXA_SKILL_IDS": f"{SKILL_ID}, {OTHER_SKILL}",
+            "AWS_REGION": "eu-west-1",
+            "RETENTION_DAYS": "30",
+        }
+    )
+    assert (
+        cfg.dynamodb_table,
+        cfg.dynamodb_endpoint_url,
+        cfg.dynamodb_create_table,
+        cfg.skill_ids,
+        cfg.dynamodb_region,
+        cfg.retention_days,
+    ) == ("t", "http://127.0.0.1:9", True, (SKILL_ID, OTHER_SKILL), "eu-west-1", 30)
 
 
 def test_the_sdk_handler_gets_every_part_of_the_built_skill() -> None:
@@ -206,7 +221,11 @@ HOSTILE = [
     ("no request", {"version": "1.0"}, "not an Alexa request envelope"),
     ("nothing at all", None, "not an Alexa request envelope"),
     ("nesting past the SDK's recursion", _deep(600), "nested too deeply"),
-    ("NaN in session attributes", _with_value(("session", "attributes", "spent_s"), float("nan")), "out of range"),
+    (
+        "NaN in session attributes",
+        _with_value(("session", "attributes", "spent_s"), float("nan")),
+        "out of range",
+    ),
     ("a 400-digit number", _with_value(("session", "attributes", "n"), 10**400), "out of range"),
     ("1e300 to be stored", _with_value(("session", "attributes", "n"), 1e300), "out of range"),
     ("a lone surrogate", _with_value(("request", "locale"), "\ud800"), "invalid string"),
@@ -243,8 +262,10 @@ def test_the_refusal_is_a_fresh_dict_each_time() -> None:
 
 
 def test_with_several_skill_ids_each_is_accepted_and_others_refused(caplog: pytest.LogCaptureFixture) -> None:
-    handler = make_handler({"STORAGE_BACKEND": "memory", "ALEXA_SKILL_IDS": f"{OTHER_SKILL},{SKILL_ID}"},
-                           persistence=MemoryAdapter())
+    handler = make_handler(
+        {"STORAGE_BACKEND": "memory", "ALEXA_SKILL_IDS": f"{OTHER_SKILL},{SKILL_ID}"},
+        persistence=MemoryAdapter(),
+    )
     assert "outputSpeech" in handler(_launch(), FakeLambdaContext())["response"]
     assert "outputSpeech" in handler(_launch(application_id=OTHER_SKILL), FakeLambdaContext())["response"]
     third = "amzn1.ask.skill.00000000-0000-4000-8000-000000000abc"
@@ -261,6 +282,7 @@ def test_without_skill_ids_it_warns_once_at_build(caplog: pytest.LogCaptureFixtu
 def test_a_session_ended_request_gets_no_speech(dynamo_env: dict[str, str]) -> None:
     handler = make_handler(dynamo_env)
     handler(launch_request(session_id="amzn1.echo-api.session.x"), FakeLambdaContext())
-    reply = handler(session_ended_request("USER_INITIATED", session_id="amzn1.echo-api.session.x"),
-                    FakeLambdaContext())
+    reply = handler(
+        session_ended_request("USER_INITIATED", session_id="amzn1.echo-api.session.x"), FakeLambdaContext()
+    )
     assert reply["version"] == "1.0" and "outputSpeech" not in reply["response"]

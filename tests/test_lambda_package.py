@@ -22,8 +22,17 @@ import pytest
 from skill.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
-WEB_ONLY = ("flask", "werkzeug", "gunicorn", "jinja2", "itsdangerous", "click", "blinker", "markupsafe",
-            "cryptography")
+WEB_ONLY = (
+    "flask",
+    "werkzeug",
+    "gunicorn",
+    "jinja2",
+    "itsdangerous",
+    "click",
+    "blinker",
+    "markupsafe",
+    "cryptography",
+)
 PIN = re.compile(r"^([A-Za-z0-9_.\[\]-]+)==(\S+)$")
 
 
@@ -77,8 +86,14 @@ GUARDED = textwrap.dedent(
 def _run_guarded(pythonpath: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK", "ALEXA", "DYNAMODB"))}
     env.update(PYTHONPATH=str(pythonpath), STORAGE_BACKEND="memory", PYTHONDONTWRITEBYTECODE="1")
-    out = subprocess.run([sys.executable, "-c", GUARDED.format(blocked=set(WEB_ONLY))], env=env,
-                         cwd=pythonpath, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", GUARDED.format(blocked=set(WEB_ONLY))],
+        env=env,
+        cwd=pythonpath,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 

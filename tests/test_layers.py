@@ -20,8 +20,20 @@ SKILL = ROOT / "skill"
 MODEL = ROOT / "interaction_model" / "en-US.json"
 
 FORBIDDEN = {
-    "core": ("flask", "werkzeug", "ask_sdk_core", "ask_sdk_model", "ask_sdk_runtime", "boto3", "botocore",
-             "skill.storage", "skill.alexa", "skill.web", "skill.commands", "skill.config"),
+    "core": (
+        "flask",
+        "werkzeug",
+        "ask_sdk_core",
+        "ask_sdk_model",
+        "ask_sdk_runtime",
+        "boto3",
+        "botocore",
+        "skill.storage",
+        "skill.alexa",
+        "skill.web",
+        "skill.commands",
+        "skill.config",
+    ),
     "storage": ("flask", "werkzeug", "skill.alexa", "skill.web", "skill.commands"),
     "alexa": ("flask", "werkzeug", "skill.web", "skill.commands"),
     "web": ("skill.commands",),
@@ -50,8 +62,9 @@ def test_a_layer_imports_nothing_from_above_it(layer: str) -> None:
 
 def test_nothing_imports_the_package_root_from_below() -> None:
     """skill/__init__ re-exports create_app from the web edge; importing it from inside would be a cycle."""
-    offences = [str(p.relative_to(ROOT)) for p in SKILL.rglob("*.py")
-                if p.parent != SKILL and "skill" in _imports(p)]
+    offences = [
+        str(p.relative_to(ROOT)) for p in SKILL.rglob("*.py") if p.parent != SKILL and "skill" in _imports(p)
+    ]
     assert not offences
 
 

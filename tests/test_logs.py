@@ -36,20 +36,28 @@ def captured():
 
 def test_a_conversation_with_symptoms_logs_json_with_request_ids_and_no_secret(captured, monkeypatch) -> None:
     ca = AlexaTestCA()
-    app = create_app({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", "LOG_LEVEL": "DEBUG"},
-                     verifier=make_verifier(ca, clock=lambda: NOW), persistence=MemoryAdapter())
+    app = create_app(
+        {"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", "LOG_LEVEL": "DEBUG"},
+        verifier=make_verifier(ca, clock=lambda: NOW),
+        persistence=MemoryAdapter(),
+    )
     client = app.test_client()
 
     def post(envelope: dict) -> int:
         body = json.dumps(envelope).encode()
-        return client.post("/alexa", data=body, headers=ca.sign(body), content_type="application/json").status_code
+        return client.post(
+            "/alexa", data=body, headers=ca.sign(body), content_type="application/json"
+        ).status_code
 
     symptom = {"symptom": slot_value("symptom", SYMPTOM, slot_type="SYMPTOM")}
     graded = {"symptom": slot_value("symptom", SYMPTOM, match_id="severe", slot_type="SYMPTOM")}
     assert post(launch_request(timestamp=NOW)) == 200
     assert post(intent_request("SymptomIntent", symptom, timestamp=NOW)) == 200
     assert post(intent_request("SymptomIntent", graded, timestamp=NOW)) == 200
-    assert post(intent_request("ExerciseIntent", {"exercise": slot_value("exercise", SYMPTOM)}, timestamp=NOW)) == 200
+    assert (
+        post(intent_request("ExerciseIntent", {"exercise": slot_value("exercise", SYMPTOM)}, timestamp=NOW))
+        == 200
+    )
     # Alexa's own error text is kept (cleaned, cut) for the operator: it describes our response.
     error = {"type": "INVALID_RESPONSE", "message": "Invalid SSML Output Speech for requestId"}
     assert post(session_ended_request("ERROR", error=error, timestamp=NOW)) == 200

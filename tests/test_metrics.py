@@ -31,19 +31,26 @@ def ca() -> AlexaTestCA:
 
 def _app(ca: AlexaTestCA, storage: MemoryAdapter | None = None, **settings: str):
     config = {"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", **settings}
-    return create_app(config, verifier=make_verifier(ca, clock=lambda: NOW), persistence=storage or MemoryAdapter())
+    return create_app(
+        config, verifier=make_verifier(ca, clock=lambda: NOW), persistence=storage or MemoryAdapter()
+    )
 
 
 def _post(client, ca: AlexaTestCA, envelope: dict, **headers: str):
     body = json.dumps(envelope).encode()
-    return client.post("/alexa", data=body, headers={**ca.sign(body), **headers}, content_type="application/json")
+    return client.post(
+        "/alexa", data=body, headers={**ca.sign(body), **headers}, content_type="application/json"
+    )
 
 
 def _samples(client) -> dict[tuple[str, tuple], float]:
     page = client.get("/metrics")
     assert page.status_code == 200 and page.content_type.startswith("text/plain")
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(page.get_data(as_text=True)) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(page.get_data(as_text=True))
+        for s in family.samples
+    }
 
 
 def test_a_conversation_is_counted_by_type_intent_outcome_and_latency(ca) -> None:
@@ -56,7 +63,9 @@ def test_a_conversation_is_counted_by_type_intent_outcome_and_latency(ca) -> Non
     seen = _samples(client)
     assert seen["alexa_requests_total", (("intent", ""), ("type", "LaunchRequest"))] == 1
     assert seen["alexa_requests_total", (("intent", "AMAZON.HelpIntent"), ("type", "IntentRequest"))] == 1
-    assert seen["alexa_requests_total", (("intent", "other"), ("type", "IntentRequest"))] == 1  # never the raw name
+    assert (
+        seen["alexa_requests_total", (("intent", "other"), ("type", "IntentRequest"))] == 1
+    )  # never the raw name
     assert seen["alexa_replies_total", (("outcome", "ok"), ("reason", ""))] == 4
     assert seen["alexa_request_duration_seconds_count", (("type", "IntentRequest"),)] == 3
     assert seen["skill_safety_replies_total", ()] == 1
@@ -65,7 +74,9 @@ def test_a_conversation_is_counted_by_type_intent_outcome_and_latency(ca) -> Non
 def test_refusals_and_verification_failures_have_bounded_reasons(ca) -> None:
     client = _app(ca).test_client()
     body = json.dumps(launch_request(timestamp=NOW)).encode()
-    forged = client.post("/alexa", data=body, headers={**ca.sign(b"other"), "X": "1"}, content_type="application/json")
+    forged = client.post(
+        "/alexa", data=body, headers={**ca.sign(b"other"), "X": "1"}, content_type="application/json"
+    )
     assert forged.status_code == 400
     old = _post(client, ca, launch_request(timestamp="2001-01-01T00:00:00Z"))
     assert old.status_code == 400

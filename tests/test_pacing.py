@@ -82,8 +82,12 @@ def test_speaking_seconds_uses_the_documented_rate():
     assert speaking_seconds("breathe in slowly now") == pytest.approx(18 * per_letter + voice.CUE_OVERHEAD_S)
     assert speaking_seconds("cat-cow") == pytest.approx(6 * per_letter + voice.CUE_OVERHEAD_S)
     # a full stop or a comma inside a cue is a pause the voice makes
-    assert speaking_seconds("In. Out.") == pytest.approx(5 * per_letter + voice.CUE_OVERHEAD_S + voice.SENTENCE_PAUSE_S)
-    assert speaking_seconds("In, out") == pytest.approx(5 * per_letter + voice.CUE_OVERHEAD_S + voice.CLAUSE_PAUSE_S)
+    assert speaking_seconds("In. Out.") == pytest.approx(
+        5 * per_letter + voice.CUE_OVERHEAD_S + voice.SENTENCE_PAUSE_S
+    )
+    assert speaking_seconds("In, out") == pytest.approx(
+        5 * per_letter + voice.CUE_OVERHEAD_S + voice.CLAUSE_PAUSE_S
+    )
     # an inner pause adds a little; the final full stop adds nothing
     assert speaking_seconds("In. Out.") > speaking_seconds("In out") == speaking_seconds("In out.")
 
@@ -196,7 +200,9 @@ def test_the_routine_holds_every_exercise_in_full(pace, dose):
     settings = Settings(pace, dose)
     standard = [CONTENT.exercise(i) for i in CONTENT.routine("standard").stretches]
     least = sum(_least_seconds(ex, settings) for ex in standard)
-    moves = sum(p.planned_s for _, t in plan_routine("standard", settings) for p in t.phases if p.kind == "move")
+    moves = sum(
+        p.planned_s for _, t in plan_routine("standard", settings) for p in t.phases if p.kind == "move"
+    )
     # every exercise exactly once at this pace and dose: leaving one out or doing one twice
     # moves the total by more than the counts between breaths and reps add (under 30 s);
     # the moves between positions are counted apart

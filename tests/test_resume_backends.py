@@ -4,17 +4,16 @@ settings, on each real storage backend, through HTTP and a fresh app each sessio
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill import create_app
-from skill.config import Config
 from skill.alexa.envelopes import launch_request
+from skill.config import Config
 from skill.storage import build_persistence
 from tests.conversation import Conversation
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
@@ -26,11 +25,16 @@ def sqlite_config(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def dynamodb_config(dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # noqa: F811
+def dynamodb_config(dynamo_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for name, value in DUMMY_AWS_ENV.items():
         monkeypatch.setenv(name, value)
-    return {"STORAGE_BACKEND": "dynamodb", "DYNAMODB_TABLE": unique_table_name(), "AWS_REGION": REGION,
-            "DYNAMODB_ENDPOINT_URL": dynamo_endpoint, "DYNAMODB_CREATE_TABLE": "on"}
+    return {
+        "STORAGE_BACKEND": "dynamodb",
+        "DYNAMODB_TABLE": unique_table_name(),
+        "AWS_REGION": REGION,
+        "DYNAMODB_ENDPOINT_URL": dynamo_endpoint,
+        "DYNAMODB_CREATE_TABLE": "on",
+    }
 
 
 @pytest.mark.parametrize("backend", ["sqlite_config", "dynamodb_config"])

@@ -28,7 +28,9 @@ def _timeline(exercise_id: str, settings: Settings = Settings()):
 @pytest.mark.parametrize("pace", PACES)
 @pytest.mark.parametrize("dose", DOSES)
 @pytest.mark.parametrize("exercise_id", EXERCISES)
-def test_each_phase_lasts_its_ssml_silence_plus_its_speaking_time(exercise_id: str, pace: str, dose: str) -> None:
+def test_each_phase_lasts_its_ssml_silence_plus_its_speaking_time(
+    exercise_id: str, pace: str, dose: str
+) -> None:
     timeline = _timeline(exercise_id, Settings(pace, dose))
     played = screen.pacer(timeline)["phases"]
     assert [p["kind"] for p in played] == [p.kind for p in timeline.phases]
@@ -75,8 +77,9 @@ def test_lead_in_lines_are_shown_while_said_and_the_pacer_starts_after_them() ->
     timeline = _timeline("wall_angels")
     lead = ("Stretch 3 of 5: wall angels.", Silence(1.0), "Stand with your back to a wall.")
     order = ("cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener")
-    place = screen.progress(order, "wall_angels", ["cat_cow", "shoulder_squeezes"],
-                            {e.id: e.name for e in CONTENT.exercises})
+    place = screen.progress(
+        order, "wall_angels", ["cat_cow", "shoulder_squeezes"], {e.id: e.name for e in CONTENT.exercises}
+    )
     payload = screen.stretch(timeline, title="wall angels", place=place, lead=lead)
     first, second = payload["pacer"]["cues"][:2]
     assert (first["atMs"], first["text"]) == (0, lead[0])
@@ -101,14 +104,19 @@ def test_every_stretch_has_its_own_two_keyframe_figure() -> None:
 def test_every_payload_has_the_same_keys() -> None:
     """The document reads every key on every screen; none may be missing."""
     keys = set(screen.stretch(_timeline("cat_cow"), title="t", place=screen.progress((), None, (), {})))
-    assert keys == set(screen.paused(title="t", place=screen.progress((), None, (), {}), seconds=60, line="ok?"))
+    assert keys == set(
+        screen.paused(title="t", place=screen.progress((), None, (), {}), seconds=60, line="ok?")
+    )
     assert keys == set(screen.text(title="t", lines=["a"]))
     assert keys == set(screen.week(title="t", today=date(2026, 12, 2), days_done=[]))
 
 
 def test_week_strip_marks_her_days_ending_today() -> None:
-    payload = screen.week(title="This week", today=date(2026, 12, 2),
-                          days_done=[date(2026, 12, 2), date(2026, 11, 30), date(2026, 11, 20)])
+    payload = screen.week(
+        title="This week",
+        today=date(2026, 12, 2),
+        days_done=[date(2026, 12, 2), date(2026, 11, 30), date(2026, 11, 20)],
+    )
     days = payload["week"]["days"]
     assert len(days) == 7 and days[-1]["today"] and days[-1]["label"].startswith("Today")
     assert [d["done"] for d in days] == [False, False, False, False, True, False, True]
@@ -116,12 +124,16 @@ def test_week_strip_marks_her_days_ending_today() -> None:
 
 
 def test_paused_shows_the_waits_countdown() -> None:
-    payload = screen.paused(title="cat-cow", place=screen.progress((), None, (), {}), seconds=59.2, line="Ready?")
+    payload = screen.paused(
+        title="cat-cow", place=screen.progress((), None, (), {}), seconds=59.2, line="Ready?"
+    )
     assert payload["countdown"] == 60 and payload["pacer"]["label"] == "Paused"
     assert [b["action"] for b in payload["buttons"]] == ["resume", "next"]
 
 
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt-get install espeak-ng)")
+@pytest.mark.skipif(
+    shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (apt-get install espeak-ng)"
+)
 @pytest.mark.parametrize("exercise_id", ["cat_cow", "childs_pose"])
 def test_espeak_rendering_of_the_ssml_lasts_as_long_as_the_pacer(exercise_id: str, tmp_path) -> None:
     """Not marked slow: espeak-ng renders a two-minute stretch in well under a second."""

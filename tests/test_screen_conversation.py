@@ -81,23 +81,27 @@ def test_touch_and_voice_do_the_same(client) -> None:
     assert voice.state == touch.state and voice.speech == touch.speech
 
 
-@pytest.mark.parametrize("forged", [
-    {"token": "backstretch-0000000000000000"},          # a stale or made-up token
-    {"token": 12},                                        # not a string
-    {"token": "x" * 5000},                                # absurdly long
-    {"arguments": ["launch_rockets"]},                    # an action no button sends
-    {"arguments": [{"next": True}]},                      # wrong type
-    {"arguments": []},
-    {"arguments": "next"},                                # not a list
-    {"arguments": ["next"] * 50},                         # too many
-    {"arguments": ["resume"]},                            # a button this screen does not show
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"token": "backstretch-0000000000000000"},  # a stale or made-up token
+        {"token": 12},  # not a string
+        {"token": "x" * 5000},  # absurdly long
+        {"arguments": ["launch_rockets"]},  # an action no button sends
+        {"arguments": [{"next": True}]},  # wrong type
+        {"arguments": []},
+        {"arguments": "next"},  # not a list
+        {"arguments": ["next"] * 50},  # too many
+        {"arguments": ["resume"]},  # a button this screen does not show
+    ],
+)
 def test_a_forged_or_stale_touch_is_ignored(show: ScreenConversation, forged: dict) -> None:
     said = _start(show)
     before = said.body["sessionAttributes"]
     args = forged.get("arguments", ["next"])
-    ignored = show.touch_ignored(*([] if not isinstance(args, list) else args),
-                                 request_changes={k: v for k, v in forged.items()})
+    ignored = show.touch_ignored(
+        *([] if not isinstance(args, list) else args), request_changes={k: v for k, v in forged.items()}
+    )
     assert ignored.body.get("sessionAttributes", before) == before
     # the session goes on: the real button still works
     moved = show.touch("next")
@@ -134,7 +138,9 @@ def test_questions_help_and_the_end_get_text_and_week_screens(show: ScreenConver
 
 @pytest.mark.parametrize("device", sorted(DEVICES))
 def test_every_viewport_gets_the_same_document(client, device: str) -> None:
-    conv = ScreenConversation(client, device=DEVICES[device], user_id="amzn1.ask.account.VIEWPORT" + str(len(device)))
+    conv = ScreenConversation(
+        client, device=DEVICES[device], user_id="amzn1.ask.account.VIEWPORT" + str(len(device))
+    )
     said = _start(conv)
     assert payload(said)["screen"] == "stretch"
     assert conv.touch("pause").state["mode"] == "waiting"

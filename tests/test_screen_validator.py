@@ -45,8 +45,12 @@ def validate(items: list[dict[str, Any]], tmp_path: Path) -> dict[str, Any]:
     node = _node()
     path = tmp_path / "documents.json"
     path.write_text(json.dumps(items), encoding="utf-8")
-    done = subprocess.run([node, str(CHECKER / "check.js"), "--json", "--strip-when", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [node, str(CHECKER / "check.js"), "--json", "--strip-when", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode in (0, 1), done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
@@ -93,8 +97,20 @@ def test_every_render_document_of_the_conversations_passes_the_validator(client,
 
 # --- the document's own rules (no node needed) ------------------------------------------
 
-COMPONENTS = {"Container", "Frame", "Text", "TouchWrapper", "VectorGraphic", "ScrollView", "Sequence", "Image",
-              "Pager", "Video", "EditText", "GridSequence"}
+COMPONENTS = {
+    "Container",
+    "Frame",
+    "Text",
+    "TouchWrapper",
+    "VectorGraphic",
+    "ScrollView",
+    "Sequence",
+    "Image",
+    "Pager",
+    "Video",
+    "EditText",
+    "GridSequence",
+}
 
 
 def _components(node: Any) -> list[dict[str, Any]]:

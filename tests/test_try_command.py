@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Iterator
 
 import pytest
 from werkzeug.serving import make_server
@@ -59,7 +59,7 @@ def test_slots_are_sent_resolved_like_alexa_resolves_them(tmp_path, monkeypatch)
     sent = []
 
     class Recorder(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             sent.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             body = json.dumps({"version": "1.0", "response": {"shouldEndSession": False}}).encode()
             self.send_response(200)
@@ -87,7 +87,10 @@ def test_slots_are_sent_resolved_like_alexa_resolves_them(tmp_path, monkeypatch)
         return body["request"]["intent"]["slots"][slot]["resolutions"]["resolutionsPerAuthority"][0]
 
     cat = resolution(sent[0], "exercise")
-    assert cat["status"]["code"] == "ER_SUCCESS_MATCH" and cat["values"][0]["value"] == {"name": "cat cow", "id": "cat_cow"}
+    assert cat["status"]["code"] == "ER_SUCCESS_MATCH" and cat["values"][0]["value"] == {
+        "name": "cat cow",
+        "id": "cat_cow",
+    }
     assert sent[0]["request"]["intent"]["slots"]["exercise"]["value"] == "the cat one"
     assert resolution(sent[1], "exercise")["status"]["code"] == "ER_SUCCESS_NO_MATCH"
     assert resolution(sent[2], "symptom")["values"][0]["value"]["id"] == "warning"

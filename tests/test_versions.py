@@ -9,16 +9,16 @@ seated version when the floor is hard. tests/ssml_checks runs on every reply.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from skill.core import profile as prof
 from skill.core import attributes
-from skill.core import routine as rt
+from skill.core import profile as prof
 from skill.core.coach.session import new_session_state
 from skill.core.content import default
 from skill.core.pacing import DOSES, PACES, Settings, dose_amount, plan_routine
@@ -28,7 +28,7 @@ from tests.conversation import Conversation
 CONTENT = default()
 VERSIONS = ("standard", "seated", "quick")
 OLD_ORDER = ("cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener")  # before issue 13
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 # The spec, written apart from pacing.py: seconds per breath and per rep at each pace.
 BREATH_S = {"slower": 12, "normal": 10, "faster": 7}
@@ -63,6 +63,7 @@ ALL = [(v, p, d) for v in VERSIONS for p in PACES for d in DOSES]
 
 # --- plan checks (Definition of done) ---------------------------------------------------------
 
+
 @pytest.mark.parametrize(("version", "pace", "dose"), ALL)
 def test_every_phase_of_every_version_is_within_5_percent_of_its_dose(version, pace, dose):
     settings = Settings(pace, dose)
@@ -80,10 +81,21 @@ def test_seated_has_no_floor_and_no_kneeling():
         ex = CONTENT.exercise(ex_id)
         assert ex.position != "floor", ex_id
         words = " ".join((*ex.setup, ex.closing, *ex.about, *(c for m in ex.phases for c in m.cues))).lower()
-        for banned in ("kneel", "hands and knees", "down to the floor", "forehead on the floor", "lie ", "lying"):
+        for banned in (
+            "kneel",
+            "hands and knees",
+            "down to the floor",
+            "forehead on the floor",
+            "lie ",
+            "lying",
+        ):
             assert banned not in words, (ex_id, banned)
     assert {CONTENT.exercise(i).form_of for i in CONTENT.routine("seated").stretches} >= {
-        "cat_cow", "childs_pose", "shoulder_squeezes", "chest_opener"}
+        "cat_cow",
+        "childs_pose",
+        "shoulder_squeezes",
+        "chest_opener",
+    }
 
 
 def test_quick_is_two_to_three_minutes_at_normal_settings():
@@ -99,13 +111,21 @@ def test_standard_is_five_to_ten_minutes_with_one_trip_to_the_floor():
     plans = plan_routine("standard", Settings())
     assert 5 * 60 <= sum(t.planned_s for _, t in plans) <= 10 * 60
     positions = [ex.position for ex, _ in plans]
-    downs = sum(1 for a, b in zip(["standing", *positions], positions) if b == "floor" and a != "floor")
+    downs = sum(
+        1 for a, b in zip(["standing", *positions], positions, strict=False) if b == "floor" and a != "floor"
+    )
     assert downs == 1 and set(CONTENT.routine("standard").stretches) == set(OLD_ORDER)
     # a spoken move wherever the position changes, "come up slowly to standing" among them
-    for (prev, _), (ex, timeline) in zip(plans, plans[1:]):
+    for (prev, _), (ex, timeline) in itertools.pairwise(plans):
         assert (timeline.phases[0].kind == "move") is (prev.position != ex.position), ex.id
-    assert any("come up slowly to standing, using your hands" in s.text.lower()
-               for _, t in plans for p in t.phases if p.kind == "move" for s in p.segments if hasattr(s, "text"))
+    assert any(
+        "come up slowly to standing, using your hands" in s.text.lower()
+        for _, t in plans
+        for p in t.phases
+        if p.kind == "move"
+        for s in p.segments
+        if hasattr(s, "text")
+    )
 
 
 @pytest.mark.slow
@@ -129,33 +149,76 @@ def test_every_stretch_of_every_version_sounds_as_planned(tmp_path):
 
 # --- state: version in session attributes and profile, resume by id ----------------------------
 
+
 def test_a_schema_2_state_is_upgraded_to_the_standard_version():
-    v2 = {"coach": {"v": 2, "mode": "routine", "back": None, "order": list(OLD_ORDER), "current": "wall_angels",
-                    "done": ["cat_cow", "shoulder_squeezes"], "spent_s": 250.0, "pace": "normal",
-                    "dose": "standard", "topic": None, "about": None, "tipped": True}}
+    v2 = {
+        "coach": {
+            "v": 2,
+            "mode": "routine",
+            "back": None,
+            "order": list(OLD_ORDER),
+            "current": "wall_angels",
+            "done": ["cat_cow", "shoulder_squeezes"],
+            "spent_s": 250.0,
+            "pace": "normal",
+            "dose": "standard",
+            "topic": None,
+            "about": None,
+            "tipped": True,
+        }
+    }
     state = attributes.from_attributes(v2, CONTENT)
     assert state is not None
-    assert (state.version, state.offer, state.current, state.order) == ("standard", None, "wall_angels", OLD_ORDER)
+    assert (state.version, state.offer, state.current, state.order) == (
+        "standard",
+        None,
+        "wall_angels",
+        OLD_ORDER,
+    )
     assert attributes.to_attributes(state)["coach"]["v"] == attributes.SCHEMA_VERSION == 3
 
 
-@pytest.mark.parametrize("bad", [
-    {"version": "yoga"}, {"version": "quick"},  # quick has other stretches than this order
-    {"offer": "seated"},  # an offer outside mode version
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"version": "yoga"},
+        {"version": "quick"},  # quick has other stretches than this order
+        {"offer": "seated"},  # an offer outside mode version
+    ],
+)
 def test_a_state_whose_version_does_not_fit_is_not_read(bad):
-    raw = {"v": 3, "mode": "routine", "back": None, "version": "standard", "offer": None,
-           "order": list(CONTENT.routine("standard").stretches), "current": "cat_cow", "done": [],
-           "spent_s": 0, "pace": "normal", "dose": "standard", "topic": None, "about": None, "tipped": True}
+    raw = {
+        "v": 3,
+        "mode": "routine",
+        "back": None,
+        "version": "standard",
+        "offer": None,
+        "order": list(CONTENT.routine("standard").stretches),
+        "current": "cat_cow",
+        "done": [],
+        "spent_s": 0,
+        "pace": "normal",
+        "dose": "standard",
+        "topic": None,
+        "about": None,
+        "tipped": True,
+    }
     with pytest.raises(attributes.StateError):
         attributes.from_attributes({"coach": {**raw, **bad}}, CONTENT)
 
 
 def test_a_place_saved_in_the_old_order_resumes_on_the_same_stretch_with_the_rest_to_come():
-    doc = {"v": 2, "position": {"order": list(OLD_ORDER), "current": "wall_angels",
-                                "done": ["cat_cow", "shoulder_squeezes"], "spent_s": 250.0,
-                                "saved_at": "2026-11-25T08:30:00Z"},
-           "settings": {"pace": "normal", "dose": "standard"}}
+    doc = {
+        "v": 2,
+        "position": {
+            "order": list(OLD_ORDER),
+            "current": "wall_angels",
+            "done": ["cat_cow", "shoulder_squeezes"],
+            "spent_s": 250.0,
+            "saved_at": "2026-11-25T08:30:00Z",
+        },
+        "settings": {"pace": "normal", "dose": "standard"},
+    }
     profile, problems = prof.from_document(doc, CONTENT)
     assert problems == [] and profile.position is not None and profile.position.version == "standard"
     state = new_session_state(profile, NOW, CONTENT)
@@ -164,15 +227,23 @@ def test_a_place_saved_in_the_old_order_resumes_on_the_same_stretch_with_the_res
     # what was still to come still comes, in today's order: nothing is lost or done twice
     assert state.order == ("cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener")
     # a place saved in today's order keeps today's order
-    today = replace(profile.position, order=CONTENT.routine("standard").stretches, current="shoulder_squeezes",
-                    done=("cat_cow", "childs_pose"))
+    today = replace(
+        profile.position,
+        order=CONTENT.routine("standard").stretches,
+        current="shoulder_squeezes",
+        done=("cat_cow", "childs_pose"),
+    )
     state = new_session_state(replace(profile, position=today), NOW, CONTENT)
     assert state.order == CONTENT.routine("standard").stretches and state.current == "shoulder_squeezes"
 
 
 def test_the_profile_keeps_her_choice_as_a_setting_only():
-    profile = prof.Profile(routine="seated", position=prof.Position(
-        CONTENT.routine("seated").stretches, "seated_squeezes", ("seated_cat_cow",), 100.0, NOW, "seated"))
+    profile = prof.Profile(
+        routine="seated",
+        position=prof.Position(
+            CONTENT.routine("seated").stretches, "seated_squeezes", ("seated_cat_cow",), 100.0, NOW, "seated"
+        ),
+    )
     doc = prof.to_document(profile)
     assert doc["routine"] == "seated" and doc["position"]["version"] == "seated"
     back, problems = prof.from_document(doc, CONTENT)
@@ -183,6 +254,7 @@ def test_the_profile_keeps_her_choice_as_a_setting_only():
 
 # --- through HTTP --------------------------------------------------------------------------
 
+
 def _first_stretch(version: str) -> str:
     return CONTENT.exercise(CONTENT.routine(version).stretches[0]).name
 
@@ -192,10 +264,18 @@ def _start(talk: Conversation, heard: str):
     return talk.intent("StartRoutineIntent", version=heard)
 
 
-@pytest.mark.parametrize(("heard", "version"), [
-    ("quick", "quick"), ("a couple of minutes", "quick"), ("get down on the floor", "seated"),
-    ("seated", "seated"), ("chair", "seated"), ("full", "standard"), ("whole routine", "standard"),
-])
+@pytest.mark.parametrize(
+    ("heard", "version"),
+    [
+        ("quick", "quick"),
+        ("a couple of minutes", "quick"),
+        ("get down on the floor", "seated"),
+        ("seated", "seated"),
+        ("chair", "seated"),
+        ("full", "standard"),
+        ("whole routine", "standard"),
+    ],
+)
 def test_choosing_a_version_by_voice(talk: Conversation, heard: str, version: str) -> None:
     said = _start(talk, heard)
     total = len(CONTENT.routine(version).stretches)
@@ -219,10 +299,14 @@ def test_each_version_resumes_after_the_session_ends(talk: Conversation, version
     assert said.state["version"] == version and said.state["done"] == [CONTENT.routine(version).stretches[0]]
 
 
-@pytest.mark.parametrize(("version", "finished"), [
-    ("standard", "finished all five stretches"), ("seated", "finished all five stretches"),
-    ("quick", "finished both stretches"),
-])
+@pytest.mark.parametrize(
+    ("version", "finished"),
+    [
+        ("standard", "finished all five stretches"),
+        ("seated", "finished all five stretches"),
+        ("quick", "finished both stretches"),
+    ],
+)
 def test_completion_is_counted_for_each_version(talk: Conversation, version: str, finished: str) -> None:
     _start(talk, version)
     for _ in CONTENT.routine(version).stretches[1:]:
@@ -274,7 +358,9 @@ def test_earlier_offers_win_over_the_version_offer(talk: Conversation) -> None:
 def test_the_floor_is_hard_offers_the_seated_version_at_the_same_stretch(talk: Conversation) -> None:
     talk.launch()
     talk.intent("AMAZON.YesIntent")
-    said = talk.intent("NoFloorIntent").says("no kneeling and no floor", "Would you like to switch to the seated routine?")
+    said = talk.intent("NoFloorIntent").says(
+        "no kneeling and no floor", "Would you like to switch to the seated routine?"
+    )
     assert said.state["mode"] == "version"
     said = talk.intent("AMAZON.YesIntent").says("Stretch 1 of 5: seated cat-cow")
     assert said.state["version"] == "seated"

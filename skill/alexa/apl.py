@@ -55,8 +55,14 @@ MAX_TOKEN_LENGTH = 64
 MAX_ARGUMENTS = 4
 TOUCH_EVENTS = {"next": Kind.NEXT, "pause": Kind.WAIT, "resume": Kind.CONTINUE}
 
-_TITLES = {"help": "Help", "frequency": "How often", "trimester": "Trimesters", "warning_signs": "When to stop",
-           "list": "The stretches", "progress": "Your progress"}
+_TITLES = {
+    "help": "Help",
+    "frequency": "How often",
+    "trimester": "Trimesters",
+    "warning_signs": "When to stop",
+    "list": "The stretches",
+    "progress": "Your progress",
+}
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +73,7 @@ def document() -> dict[str, Any]:
 
 
 def version_tuple(version: object) -> tuple[int, ...] | None:
-    """"2023.3" -> (2023, 3); anything else -> None."""
+    """ "2023.3" -> (2023, 3); anything else -> None."""
     if not isinstance(version, str) or not 0 < len(version) <= 16:
         return None
     try:
@@ -108,13 +114,21 @@ def payload_for(outcome: Outcome, content: Content, now: datetime) -> dict[str, 
         lead = reply.parts[: reply.parts.index(timeline)]
         return screen.stretch(timeline, title=names.get(timeline.exercise_id, ""), place=place, lead=lead)
     if state.mode is Mode.WAITING:
-        return screen.paused(title=names.get(state.current or "", "Paused"), place=place,
-                             seconds=screen.lead_seconds(reply.parts), line=texts[-1] if texts else "")
+        return screen.paused(
+            title=names.get(state.current or "", "Paused"),
+            place=place,
+            seconds=screen.lead_seconds(reply.parts),
+            line=texts[-1] if texts else "",
+        )
     just_finished = bool(outcome.profile.completed) and outcome.profile.completed[-1] == now
     if just_finished or (state.topic in ("frequency", "progress") and not rt.stretching(state)):
         days = [prof.local_day(outcome.profile, t) for t in outcome.profile.completed if t <= now]
-        return screen.week(title="This week" if not just_finished else "Routine done",
-                           today=prof.local_day(outcome.profile, now), days_done=days, lines=texts)
+        return screen.week(
+            title="This week" if not just_finished else "Routine done",
+            today=prof.local_day(outcome.profile, now),
+            days_done=days,
+            lines=texts,
+        )
     title = _TITLES.get(state.topic or "", names.get(state.current or "", "Back stretches"))
     return screen.text(title=title, lines=texts)
 
@@ -128,7 +142,8 @@ def add_screen(handler_input: HandlerInput, outcome: Outcome, content: Content, 
         return
     token = TOKEN_PREFIX + uuid.uuid4().hex[:16]
     handler_input.response_builder.add_directive(
-        RenderDocumentDirective(token=token, document=document(), datasources={"payload": payload}))
+        RenderDocumentDirective(token=token, document=document(), datasources={"payload": payload})
+    )
     if handler_input.request_envelope.session is not None and not outcome.reply.end_session:
         actions = [b["action"] for b in payload["buttons"]]
         attributes = handler_input.attributes_manager.session_attributes
@@ -149,8 +164,12 @@ def touch_event(request: object, session_attributes: object) -> Event | None:
     if not isinstance(shown, dict):
         return None
     token, actions = shown.get("token"), shown.get("actions")
-    if (not isinstance(request.token, str) or not 0 < len(request.token) <= MAX_TOKEN_LENGTH
-            or not isinstance(token, str) or request.token != token):
+    if (
+        not isinstance(request.token, str)
+        or not 0 < len(request.token) <= MAX_TOKEN_LENGTH
+        or not isinstance(token, str)
+        or request.token != token
+    ):
         return None
     arguments = request.arguments
     if not isinstance(arguments, list) or not 1 <= len(arguments) <= MAX_ARGUMENTS:
@@ -176,8 +195,11 @@ class UserEventHandler(AbstractRequestHandler):
         event = touch_event(request, handler_input.attributes_manager.session_attributes)
         if event is None:
             args = getattr(request, "arguments", None)
-            log.info("ignored a touch event (stale token or unexpected arguments %s) (user %s)",
-                     clean(repr(args)[:80]), turn.user_of(handler_input))
+            log.info(
+                "ignored a touch event (stale token or unexpected arguments %s) (user %s)",
+                clean(repr(args)[:80]),
+                turn.user_of(handler_input),
+            )
             return handler_input.response_builder.response
         ctx = turn.context(handler_input)
         problem = turn.turn_of(handler_input).state_problem

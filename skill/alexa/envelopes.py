@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000001"
 USER_ID = "amzn1.ask.account.AEXAMPLEUSERIDFORTESTSONLY0000000000000000000000000"
@@ -21,10 +22,10 @@ DEVICE_ID = "amzn1.ask.device.AEXAMPLEDEVICEIDFORTESTS00000000000000000000000000
 
 def iso(ts: datetime | str | None) -> str:
     if ts is None:
-        ts = datetime.now(timezone.utc)
+        ts = datetime.now(UTC)
     if isinstance(ts, str):
         return ts
-    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _request_id() -> str:
@@ -83,9 +84,16 @@ def launch_request(*, timestamp: datetime | str | None = None, **kw: Any) -> dic
     return envelope({"type": "LaunchRequest", "timestamp": iso(timestamp)}, **kw)
 
 
-def slot_value(name: str, value: str | None, *, match_id: str | None = None,
-               match_name: str | None = None, slot_type: str = "EXERCISE",
-               skill_id: str = SKILL_ID, resolved: bool = True) -> dict[str, Any]:
+def slot_value(
+    name: str,
+    value: str | None,
+    *,
+    match_id: str | None = None,
+    match_name: str | None = None,
+    slot_type: str = "EXERCISE",
+    skill_id: str = SKILL_ID,
+    resolved: bool = True,
+) -> dict[str, Any]:
     """One slot as Alexa sends it: with entity resolution when a value was heard.
 
     match_id set -> ER_SUCCESS_MATCH to that id; value but no match_id -> ER_SUCCESS_NO_MATCH;
@@ -116,8 +124,9 @@ def _heard(words: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9 ]", " ", words).split())
 
 
-def resolved_slot(model: Mapping[str, Any], intent: str, slot: str, heard: str | None,
-                  *, skill_id: str = SKILL_ID) -> dict[str, Any]:
+def resolved_slot(
+    model: Mapping[str, Any], intent: str, slot: str, heard: str | None, *, skill_id: str = SKILL_ID
+) -> dict[str, Any]:
     """The slot as Alexa sends it for these heard words, resolved against `model` (the
     interaction model JSON, or its languageModel) like Alexa's entity resolution:
     ER_SUCCESS_MATCH with the value's id and name when the words are a value or synonym of
@@ -137,8 +146,9 @@ def resolved_slot(model: Mapping[str, Any], intent: str, slot: str, heard: str |
     for value in values:
         name = value["name"]["value"]
         if _heard(heard) in {_heard(s) for s in (name, *value["name"].get("synonyms", ()))}:
-            return slot_value(slot, heard, match_id=value["id"], match_name=name,
-                              slot_type=types[slot], skill_id=skill_id)
+            return slot_value(
+                slot, heard, match_id=value["id"], match_name=name, slot_type=types[slot], skill_id=skill_id
+            )
     return slot_value(slot, heard, slot_type=types[slot], skill_id=skill_id)
 
 

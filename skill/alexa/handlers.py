@@ -15,10 +15,10 @@ from ask_sdk_model import Response, SessionEndedRequest
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa import observe, turn
-from skill.alexa.apl import UserEventHandler
 from skill.alexa.api import AlexaApiClient
-from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
+from skill.alexa.apl import UserEventHandler
 from skill.alexa.intents import INTENT_EVENTS
+from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
 from skill.alexa.logsafe import clean
 from skill.core import coach
 from skill.core.content import Content, default
@@ -57,7 +57,7 @@ class IntentEventHandler(AbstractRequestHandler):
 
 
 class LaunchRequestHandler(AbstractRequestHandler):
-    """"Alexa, open my back stretches"."""
+    """ "Alexa, open my back stretches"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
@@ -78,9 +78,12 @@ class SessionEndedRequestHandler(AbstractRequestHandler):
         reason = request.reason.value if request.reason else None
         error = request.error
         if error is not None:
-            log.error("session ended with error %s: %s (user %s)",
-                      clean(getattr(error.object_type, "value", error.object_type)),
-                      clean(error.message, 200), turn.user_of(handler_input))
+            log.error(
+                "session ended with error %s: %s (user %s)",
+                clean(getattr(error.object_type, "value", error.object_type)),
+                clean(error.message, 200),
+                turn.user_of(handler_input),
+            )
         else:
             log.info("session ended: %s (user %s)", clean(reason), turn.user_of(handler_input))
         return turn.respond(handler_input, coach.session_ended(turn.context(handler_input), reason))
@@ -105,7 +108,10 @@ class UnhandledRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log.info("ignored request type %s", clean(getattr(handler_input.request_envelope.request, "object_type", None)))
+        log.info(
+            "ignored request type %s",
+            clean(getattr(handler_input.request_envelope.request, "object_type", None)),
+        )
         return handler_input.response_builder.response
 
 
@@ -119,7 +125,9 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         log.error("handler failed (user %s)", turn.user_of(handler_input), exc_info=exception)
         observe.error(handler_input)
         builder = handler_input.response_builder
-        if handler_input.request_envelope.session is None or is_request_type("SessionEndedRequest")(handler_input):
+        if handler_input.request_envelope.session is None or is_request_type("SessionEndedRequest")(
+            handler_input
+        ):
             return builder.response  # no speech allowed for these
         try:
             outcome = coach.error(turn.context(handler_input))
@@ -142,8 +150,13 @@ REQUEST_HANDLERS = (
 HANDLED_INTENTS = frozenset(INTENT_EVENTS)
 
 
-def build_skill(persistence: AbstractPersistenceAdapter, *, skill_id: str | None = None, content: Content | None = None,
-                api_client: ApiClient | None = None) -> CustomSkill:
+def build_skill(
+    persistence: AbstractPersistenceAdapter,
+    *,
+    skill_id: str | None = None,
+    content: Content | None = None,
+    api_client: ApiClient | None = None,
+) -> CustomSkill:
     """The skill: handlers in order, the catch-all, and the profile interceptors.
     `content` is loaded once by the caller (create_app); `api_client` reaches Alexa's APIs
     with a deadline per call (tests pass one that trusts their loopback fake)."""

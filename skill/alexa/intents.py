@@ -6,13 +6,13 @@ interaction model sends) becomes Event(FALLBACK), so a rollout in either order i
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.alexa.slots import resolved_id
 from skill.core.content import Content
 from skill.core.events import SYMPTOM_TIERS, Event, Kind
-from skill.alexa.slots import resolved_id
 
 Translate = Callable[[HandlerInput, Content], Event]
 
@@ -29,11 +29,13 @@ def _exercise(kind: Kind) -> Translate:
 
         exercise_id = resolved_id(handler_input, "exercise", by_name)
         return Event(kind, exercise_id if exercise_id in content.ids else None)
+
     return translate
 
 
 def _start(handler_input: HandlerInput, content: Content) -> Event:
     """StartRoutineIntent, with the optional `version` slot (ROUTINE_VERSION): which routine."""
+
     def by_name(heard: str) -> str | None:
         match = content.lookup_routine(heard)
         return match.id if match is not None else None

@@ -48,11 +48,16 @@ class ProfileLoadInterceptor(AbstractRequestInterceptor):
         turn.stored = profile
         session = handler_input.request_envelope.session
         first_turn = session is None or bool(session.new)
-        if profile.time_zone is None and first_turn and any(
-                is_request_type(t)(handler_input) for t in _TIME_ZONE_WANTED):
+        if (
+            profile.time_zone is None
+            and first_turn
+            and any(is_request_type(t)(handler_input) for t in _TIME_ZONE_WANTED)
+        ):
             # Asked at the start of a session until known, then kept: "today" and "this week"
             # are her days, not UTC's. Without it, UTC.
-            zone = device_time_zone(handler_input.request_envelope, self.api_client, turn_budget(handler_input))
+            zone = device_time_zone(
+                handler_input.request_envelope, self.api_client, turn_budget(handler_input)
+            )
             if zone is not None:
                 profile = replace(profile, time_zone=zone)
         turn.profile_in = profile

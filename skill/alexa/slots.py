@@ -9,15 +9,16 @@ id we get is one the coach knows.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 
-def resolved_id(handler_input: HandlerInput, slot_name: str,
-                unresolved: Callable[[str], str | None] = lambda heard: None) -> str | None:
+def resolved_id(
+    handler_input: HandlerInput, slot_name: str, unresolved: Callable[[str], str | None] = lambda heard: None
+) -> str | None:
     """The id Alexa resolved the slot to; None when the slot is empty or matched nothing.
     `unresolved(heard)` is asked only when a value arrives with no resolutions at all (some
     test tools send none; Alexa always sends them for custom slot types)."""

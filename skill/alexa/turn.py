@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -52,8 +52,8 @@ def request_time(handler_input: HandlerInput) -> datetime:
     """Alexa's timestamp for the request (verified to be within 150 s of our clock)."""
     stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
     if isinstance(stamp, datetime):
-        return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 def context(handler_input: HandlerInput) -> Context:
@@ -63,7 +63,9 @@ def context(handler_input: HandlerInput) -> Context:
     state = None
     if session is not None and not session.new:
         try:
-            state = attributes.from_attributes(handler_input.attributes_manager.session_attributes, turn.content)
+            state = attributes.from_attributes(
+                handler_input.attributes_manager.session_attributes, turn.content
+            )
         except attributes.StateError as problem:
             log.warning("%s (user %s)", problem, user_of(handler_input))
             turn.state_problem = problem

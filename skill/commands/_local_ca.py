@@ -223,8 +223,17 @@ class LocalAlexaCA:
         """Headers as Alexa sends them for `body`; keyword arguments go to signature()."""
         return {CERT_URL_HEADER: self.cert_url, SIGNATURE_HEADER: self.signature(body, **kw)}
 
-    def verifier(self, skill_ids: Collection[str], *, clock: Callable[[], datetime] | None = None,
-                 fetch_chain: Callable[[str], bytes] | None = None) -> RequestVerifier:
+    def verifier(
+        self,
+        skill_ids: Collection[str],
+        *,
+        clock: Callable[[], datetime] | None = None,
+        fetch_chain: Callable[[str], bytes] | None = None,
+    ) -> RequestVerifier:
         """A verifier that trusts only this CA's root and downloads from it (never the network)."""
-        return RequestVerifier(tuple(skill_ids), trust_roots=[self.root],
-                               fetch_chain=fetch_chain or self.fetch_chain, clock=clock)
+        return RequestVerifier(
+            tuple(skill_ids),
+            trust_roots=[self.root],
+            fetch_chain=fetch_chain or self.fetch_chain,
+            clock=clock,
+        )

@@ -45,9 +45,12 @@ class ModelSourceError(ValueError):
 class Named(Protocol):
     """What the generator needs of an exercise (skill.core.content's Exercise has it)."""
 
-    id: str
-    name: str
-    synonyms: Sequence[str]
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def synonyms(self) -> Sequence[str]: ...
 
 
 # ---------------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ def _parse(pattern: str) -> list[list[Any]]:
                 return options
             elif token in "([":
                 inner = alternatives(")" if token == "(" else "]")
-                options[-1].append(inner + [[]] if token == "[" else inner)
+                options[-1].append([*inner, []] if token == "[" else inner)
             else:
                 options[-1].append(token)
         if close is not None:
@@ -163,7 +166,9 @@ def apply_override(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict
                 raise ModelSourceError(f"override: {type_name} has no value {value_id}")
             value = values[value_id]
             dropped = set(change.get("drop", []))
-            value["synonyms"] = [s for s in [*value.get("synonyms", []), *change.get("add", [])] if s not in dropped]
+            value["synonyms"] = [
+                s for s in [*value.get("synonyms", []), *change.get("add", [])] if s not in dropped
+            ]
     return merged
 
 
@@ -204,8 +209,11 @@ def build_model(source: Mapping[str, Any], exercises: Iterable[Named]) -> dict[s
     types.append(exercise_type(exercises))
     used = {slot["type"] for intent in intents for slot in intent.get("slots", [])}
     types = [t for t in types if t["name"] in used]
-    model = {"interactionModel": {"languageModel": {
-        "invocationName": source["invocation"], "intents": intents, "types": types}}}
+    model = {
+        "interactionModel": {
+            "languageModel": {"invocationName": source["invocation"], "intents": intents, "types": types}
+        }
+    }
     check(model)
     return model
 
@@ -262,8 +270,10 @@ def match(model: Mapping[str, Any], utterance: str) -> list[tuple[str, dict[str,
     """(intent, {slot: words}) for every sample the utterance fits, a custom-type slot
     matching only that type's values and synonyms (so no ER_SUCCESS_NO_MATCH reading)."""
     lm = language_model(model)
-    said = {t["name"]: [s for v in t["values"] for s in (v["name"]["value"], *v["name"].get("synonyms", []))]
-            for t in lm.get("types", [])}
+    said = {
+        t["name"]: [s for v in t["values"] for s in (v["name"]["value"], *v["name"].get("synonyms", []))]
+        for t in lm.get("types", [])
+    }
     text = " ".join(utterance.lower().split())
     found = []
     for intent in lm["intents"]:
@@ -310,7 +320,9 @@ def difference(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> list[st
     new_types = {t["name"]: t for t in b.get("types", [])}
     for name in sorted(old_types.keys() | new_types.keys()):
         if old_types.get(name) != new_types.get(name):
-            state = "added" if name not in old_types else "removed" if name not in new_types else "values differ"
+            state = (
+                "added" if name not in old_types else "removed" if name not in new_types else "values differ"
+            )
             lines.append(f"slot type {name}: {state}")
     if not lines and old != new:
         lines.append("same content, different order or layout")

@@ -127,13 +127,19 @@ class Resolver:
         lm = language_model(model)
         self.invocation = words_of(lm["invocationName"])
         declared = {intent["name"] for intent in lm["intents"]}
-        self.built_ins = {phrase: name for name, phrases in BUILT_IN_UTTERANCES.items() if name in declared
-                          for phrase in phrases}
+        self.built_ins = {
+            phrase: name
+            for name, phrases in BUILT_IN_UTTERANCES.items()
+            if name in declared
+            for phrase in phrases
+        }
         self.builtin_slot_types = {
             intent["name"]: {s["name"] for s in intent.get("slots", []) if s["type"].startswith("AMAZON.")}
-            for intent in lm["intents"]}
-        self.declared_slots = {intent["name"]: [s["name"] for s in intent.get("slots", [])]
-                               for intent in lm["intents"]}
+            for intent in lm["intents"]
+        }
+        self.declared_slots = {
+            intent["name"]: [s["name"] for s in intent.get("slots", [])] for intent in lm["intents"]
+        }
 
     def hear(self, text: str) -> Heard:
         said = words_of(text)
@@ -157,8 +163,10 @@ class Resolver:
             name, words = self.built_ins[said], {}
         else:
             name, words = FALLBACK, {}
-        slots = {slot: resolved_slot(self.model, name, slot, words.get(slot))
-                 for slot in self.declared_slots.get(name, [])}
+        slots = {
+            slot: resolved_slot(self.model, name, slot, words.get(slot))
+            for slot in self.declared_slots.get(name, [])
+        }
         return Heard("IntentRequest", name, slots, new_session)
 
 
@@ -177,8 +185,13 @@ def local_service(database: Path) -> Iterator[Post]:
     from skill.web.app import create_app
 
     ca = LocalAlexaCA()
-    settings = {"STORAGE_BACKEND": "sqlite", "SQLITE_PATH": str(database), "ALEXA_SKILL_IDS": SKILL_ID,
-                "ALEXA_VERIFY_REQUESTS": "on", "LOG_LEVEL": "ERROR"}
+    settings = {
+        "STORAGE_BACKEND": "sqlite",
+        "SQLITE_PATH": str(database),
+        "ALEXA_SKILL_IDS": SKILL_ID,
+        "ALEXA_VERIFY_REQUESTS": "on",
+        "LOG_LEVEL": "ERROR",
+    }
     app = create_app(settings, verifier=ca.verifier([SKILL_ID]))
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the turns
     server = make_server("127.0.0.1", 0, app, threaded=False)
@@ -210,8 +223,15 @@ def local_service(database: Path) -> Iterator[Post]:
 class Chat:
     """Keeps the session between lines and prints each turn to `out`."""
 
-    def __init__(self, post: Post, resolver: Resolver, out: TextIO, *, speak: Callable[[str], None] | None = None,
-                 user_id: str = USER_ID) -> None:
+    def __init__(
+        self,
+        post: Post,
+        resolver: Resolver,
+        out: TextIO,
+        *,
+        speak: Callable[[str], None] | None = None,
+        user_id: str = USER_ID,
+    ) -> None:
         self.post, self.resolver, self.out, self.speak, self.user_id = post, resolver, out, speak, user_id
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
@@ -244,8 +264,13 @@ class Chat:
         if new or self.session_id is None:
             self.session_id, self.attributes = f"amzn1.echo-api.session.{uuid.uuid4()}", {}
             new = True
-        return {"new_session": new, "session_id": self.session_id, "session_attributes": self.attributes,
-                "user_id": self.user_id, "api_endpoint": NO_ALEXA_API}
+        return {
+            "new_session": new,
+            "session_id": self.session_id,
+            "session_attributes": self.attributes,
+            "user_id": self.user_id,
+            "api_endpoint": NO_ALEXA_API,
+        }
 
     def _envelope(self, heard: Heard) -> dict[str, Any]:
         session = self._session(heard.new_session)
@@ -281,8 +306,12 @@ def espeak_player() -> Callable[[str], None] | None:
 
     def play(ssml: str) -> None:
         markup, _ = espeak_markup(ssml)
-        subprocess.run([exe, "-m", "-s", str(ESPEAK_WPM), "--stdin"], input=markup.encode(),
-                       capture_output=True, check=False)
+        subprocess.run(
+            [exe, "-m", "-s", str(ESPEAK_WPM), "--stdin"],
+            input=markup.encode(),
+            capture_output=True,
+            check=False,
+        )
 
     return play
 
@@ -301,12 +330,18 @@ def lines_of(source: TextIO, *, prompt: bool, out: TextIO) -> Iterable[str]:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "chat", help="type what you would say; see what Alexa would answer (signed requests, a local service)",
-        description=__doc__.splitlines()[0])
+        "chat",
+        help="type what you would say; see what Alexa would answer (signed requests, a local service)",
+        description=__doc__.splitlines()[0],
+    )
     parser.add_argument("--script", type=Path, default=None, help="read utterances from FILE, one a line")
     parser.add_argument("--speak", action="store_true", help="also play each answer through espeak-ng")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="SQLite file to keep progress between chats (default: a temporary one)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="SQLite file to keep progress between chats (default: a temporary one)",
+    )
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="interaction model JSON")
     parser.set_defaults(func=run)
 
@@ -326,8 +361,11 @@ def run(args: argparse.Namespace, *, stdin: TextIO | None = None, out: TextIO | 
             print("chat: --speak needs espeak-ng (apt-get install espeak-ng); printing only", file=sys.stderr)
     interactive = args.script is None and source.isatty()
     if interactive:
-        print("Say something to my back stretches, e.g. 'start my back stretches'. "
-              f"{AWAY} walks away, {QUIT} or Ctrl-D ends.", file=out)
+        print(
+            "Say something to my back stretches, e.g. 'start my back stretches'. "
+            f"{AWAY} walks away, {QUIT} or Ctrl-D ends.",
+            file=out,
+        )
     with tempfile.TemporaryDirectory(prefix="skill-chat-") as scratch, source:
         database = args.db or Path(scratch) / "chat.sqlite3"
         with local_service(database) as post:

@@ -14,7 +14,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from skill.commands._model_source import BASE_LOCALE, ModelSourceError, apply_override, build_model, difference
+from skill.commands._model_source import (
+    BASE_LOCALE,
+    ModelSourceError,
+    apply_override,
+    build_model,
+    difference,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MODELS_DIR = REPO_ROOT / "interaction_model"
@@ -48,8 +54,12 @@ def render(model: dict[str, Any]) -> str:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("model", help="generate interaction_model/*.json from interaction_model/source/")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    parser = subparsers.add_parser(
+        "model", help="generate interaction_model/*.json from interaction_model/source/"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a generated file is stale"
+    )
     parser.add_argument("--source", type=Path, default=SOURCE_DIR, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help=argparse.SUPPRESS)
     parser.set_defaults(func=run)

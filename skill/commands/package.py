@@ -74,29 +74,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.splitlines()[0],
     )
     parser.add_argument(
-        "--target", choices=TARGETS, default="https",
+        "--target",
+        choices=TARGETS,
+        default="https",
         help="https: your own HTTPS service (default); lambda: AWS Lambda + DynamoDB via the lambda-deployer",
     )
     parser.add_argument(
-        "--out", type=Path, default=None,
+        "--out",
+        type=Path,
+        default=None,
         help=f"output directory (default: {DEFAULT_OUT.relative_to(REPO_ROOT)}, "
-             f"or {DEFAULT_LAMBDA_OUT.relative_to(REPO_ROOT)} for lambda)",
+        f"or {DEFAULT_LAMBDA_OUT.relative_to(REPO_ROOT)} for lambda)",
     )
     parser.add_argument(
-        "--skill-id", default=None,
+        "--skill-id",
+        default=None,
         help="lambda: the skill id for ALEXA_SKILL_IDS (default: $ALEXA_SKILL_IDS, else the id the "
-             "first `ask deploy` stored in OUT/.ask/ask-states.json)",
+        "first `ask deploy` stored in OUT/.ask/ask-states.json)",
     )
-    parser.add_argument("--aws-region", default=DEFAULT_AWS_REGION,
-                        help=f"lambda: AWS region of the function and table (default {DEFAULT_AWS_REGION})")
-    parser.add_argument("--table", default=None,
-                        help=f"lambda: DynamoDB table name (default: $DYNAMODB_TABLE, else {DEFAULT_TABLE})")
     parser.add_argument(
-        "--endpoint", default=None,
+        "--aws-region",
+        default=DEFAULT_AWS_REGION,
+        help=f"lambda: AWS region of the function and table (default {DEFAULT_AWS_REGION})",
+    )
+    parser.add_argument(
+        "--table",
+        default=None,
+        help=f"lambda: DynamoDB table name (default: $DYNAMODB_TABLE, else {DEFAULT_TABLE})",
+    )
+    parser.add_argument(
+        "--endpoint",
+        default=None,
         help=f"public HTTPS URL of POST /alexa (default: ${ENDPOINT_ENV})",
     )
     parser.add_argument(
-        "--certificate-type", choices=CERTIFICATE_TYPES, default="Trusted",
+        "--certificate-type",
+        choices=CERTIFICATE_TYPES,
+        default="Trusted",
         help="sslCertificateType for the endpoint; certification requires Trusted (default)",
     )
     parser.set_defaults(func=run)
@@ -139,9 +153,7 @@ def write_project(out: Path, endpoint: str, certificate_type: str) -> list[Path]
         "profiles": {"default": {"skillMetadata": {"src": "./skill-package"}}},
     }
     written.append(_write_json(out / "ask-resources.json", resources))
-    written.append(
-        _write_json(package / "skill.json", build_manifest(template, endpoint, certificate_type))
-    )
+    written.append(_write_json(package / "skill.json", build_manifest(template, endpoint, certificate_type)))
     for source in sorted(MODELS_DIR.glob("*.json")):
         model = json.loads(source.read_text(encoding="utf-8"))  # fail here, not in the console
         written.append(_write_json(models / source.name, model))
@@ -157,7 +169,9 @@ def lambda_manifest(template: dict[str, Any]) -> dict[str, Any]:
     return manifest
 
 
-def lambda_resources(template: dict[str, Any], environment: dict[str, str], aws_region: str) -> dict[str, Any]:
+def lambda_resources(
+    template: dict[str, Any], environment: dict[str, str], aws_region: str
+) -> dict[str, Any]:
     """ask-resources.json for the @ask-cli/lambda-deployer."""
     user_config: dict[str, Any] = {
         "runtime": LAMBDA_RUNTIME,
@@ -209,17 +223,20 @@ def dynamodb_policy(table: str, aws_region: str) -> dict[str, Any]:
     """What the function's role needs on its table (the deployer's role has only CloudWatch Logs)."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "StretchProgress",
-            "Effect": "Allow",
-            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
-            "Resource": f"arn:aws:dynamodb:{aws_region}:*:table/{table}",
-        }],
+        "Statement": [
+            {
+                "Sid": "StretchProgress",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+                "Resource": f"arn:aws:dynamodb:{aws_region}:*:table/{table}",
+            }
+        ],
     }
 
 
-def write_lambda_project(out: Path, *, skill_id: str | None, aws_region: str, table: str,
-                         env: dict[str, str]) -> list[Path]:
+def write_lambda_project(
+    out: Path, *, skill_id: str | None, aws_region: str, table: str, env: dict[str, str]
+) -> list[Path]:
     """Write the Lambda project under `out` (a previous deploy's .ask/ folder is kept)."""
     template = json.loads(MANIFEST.read_text(encoding="utf-8"))
     package = out / "skill-package"
@@ -240,7 +257,9 @@ def write_lambda_project(out: Path, *, skill_id: str | None, aws_region: str, ta
     shutil.copytree(PACKAGE_DIR, code / "skill", ignore=_not_in_lambda)
     shutil.copyfile(LAMBDA_REQUIREMENTS, code / "requirements.txt")
     written += [code / "skill", code / "requirements.txt"]
-    written.append(_write_json(out / "infrastructure" / "dynamodb-policy.json", dynamodb_policy(table, aws_region)))
+    written.append(
+        _write_json(out / "infrastructure" / "dynamodb-policy.json", dynamodb_policy(table, aws_region))
+    )
     return written
 
 
@@ -281,9 +300,11 @@ def run(args: argparse.Namespace) -> int:
 def run_lambda(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else DEFAULT_LAMBDA_OUT
     env = dict(os.environ)
-    skill_id = (args.skill_id or env.get("ALEXA_SKILL_IDS", "").strip() or deployed_skill_id(out))
+    skill_id = args.skill_id or env.get("ALEXA_SKILL_IDS", "").strip() or deployed_skill_id(out)
     table = args.table or env.get("DYNAMODB_TABLE", "").strip() or DEFAULT_TABLE
-    for path in write_lambda_project(out, skill_id=skill_id, aws_region=args.aws_region, table=table, env=env):
+    for path in write_lambda_project(
+        out, skill_id=skill_id, aws_region=args.aws_region, table=table, env=env
+    ):
         print(path)
     if not skill_id:
         print(
@@ -292,6 +313,8 @@ def run_lambda(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if not env.get("STORAGE_KEY_SALT", "").strip():
-        print("package: note: STORAGE_KEY_SALT is not set; set it before the first user (README, Configuration)",
-              file=sys.stderr)
+        print(
+            "package: note: STORAGE_KEY_SALT is not set; set it before the first user (README, Configuration)",
+            file=sys.stderr,
+        )
     return 0

@@ -69,7 +69,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__.splitlines()[0],
     )
     parser.add_argument("exercise", nargs="?", help="id, name or synonym; the whole routine if omitted")
-    parser.add_argument("--routine", default=None, help="version: " + ", ".join(r.id for r in default().routines))
+    parser.add_argument(
+        "--routine", default=None, help="version: " + ", ".join(r.id for r in default().routines)
+    )
     parser.add_argument("--pace", choices=PACES, default="normal")
     parser.add_argument("--dose", choices=DOSES, default="standard")
     parser.add_argument("--format", choices=FORMATS, default="text")
@@ -125,7 +127,11 @@ def _unit(exercise: Exercise, settings: Settings, version: str | None = None) ->
 
 
 def as_text(
-    timelines: list[tuple[Exercise, Timeline]], settings: Settings, *, routine: bool, version: str | None = None
+    timelines: list[tuple[Exercise, Timeline]],
+    settings: Settings,
+    *,
+    routine: bool,
+    version: str | None = None,
 ) -> str:
     head = f"pace {settings.pace}, dose {settings.dose}"
     lines = [f"routine {version}, {head}" if version else head]
@@ -188,8 +194,10 @@ def as_json(
                 "id": ex.id,
                 "name": ex.name,
                 "position": ex.position,
-                "dose": {"amount": dose_amount(ex, settings.dose, default().dose_of(routine, ex)),
-                         "unit": ex.dose.unit},
+                "dose": {
+                    "amount": dose_amount(ex, settings.dose, default().dose_of(routine, ex)),
+                    "unit": ex.dose.unit,
+                },
                 "planned_s": round(timeline.planned_s, 2),
                 "phases": phases,
             }

@@ -21,8 +21,9 @@ from skill.core.pacing import DOSES, PACES, Settings, plan
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("preview", help="write one stretch's APL document and datasource",
-                                   description=__doc__.splitlines()[0])
+    parser = subparsers.add_parser(
+        "preview", help="write one stretch's APL document and datasource", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--screen", metavar="EXERCISE", required=True, help="id, name or synonym")
     parser.add_argument("--pace", choices=PACES, default="normal")
     parser.add_argument("--dose", choices=DOSES, default="standard")
@@ -40,8 +41,9 @@ def datasources(exercise_id: str, settings: Settings) -> dict[str, object]:
     number = order.index(exercise.id) + 1
     intro = content.say("stretch_intro", number=number, total=len(order), name=exercise.name)
     place = screen.progress(order, exercise.id, order[: number - 1], names)
-    payload = screen.stretch(plan(exercise, settings, content=content), title=exercise.name, place=place,
-                             lead=(intro,))
+    payload = screen.stretch(
+        plan(exercise, settings, content=content), title=exercise.name, place=place, lead=(intro,)
+    )
     return {"payload": payload}
 
 

@@ -56,11 +56,16 @@ def run(args: argparse.Namespace) -> int:
         if expiry is not None and not args.scan:
             status, attribute = storage.ttl_status()  # type: ignore[attr-defined]
             if status in ("ENABLED", "ENABLING") and attribute == expiry:
-                print(f"nothing to purge: {config.storage_backend} deletes users idle for "
-                      f"RETENTION_DAYS ({config.retention_days}) itself (TTL on {expiry}, {status.lower()})")
+                print(
+                    f"nothing to purge: {config.storage_backend} deletes users idle for "
+                    f"RETENTION_DAYS ({config.retention_days}) itself (TTL on {expiry}, {status.lower()})"
+                )
                 return 0
-            print(f"purge: TTL is {status.lower()} on table {config.dynamodb_table}: turn it on for "
-                  f"attribute {expiry} (deploy/README.md), or run purge --scan", file=sys.stderr)
+            print(
+                f"purge: TTL is {status.lower()} on table {config.dynamodb_table}: turn it on for "
+                f"attribute {expiry} (deploy/README.md), or run purge --scan",
+                file=sys.stderr,
+            )
             return 1
         removed = storage.purge_older_than(days)
     except (ConfigError, StorageError) as exc:

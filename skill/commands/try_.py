@@ -27,16 +27,22 @@ STATE_FILE = Path("data") / ".try-session.json"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("try", help="send one request to a running service and print the reply")
-    parser.add_argument("request", help="LaunchRequest, SessionEndedRequest, or an intent name such as AMAZON.NextIntent")
+    parser.add_argument(
+        "request", help="LaunchRequest, SessionEndedRequest, or an intent name such as AMAZON.NextIntent"
+    )
     parser.add_argument("slots", nargs="*", help="slot=value, e.g. exercise=wall angels")
     parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL,
-                        help="interaction model whose slot values resolve the slots (as Alexa's entity resolution does)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=DEFAULT_MODEL,
+        help="interaction model whose slot values resolve the slots (as Alexa's entity resolution does)",
+    )
     parser.set_defaults(func=run)
 
 
 def _build(name: str, slots: list[str], session: dict[str, Any], model: dict[str, Any]) -> dict[str, Any]:
-    kw = {"new_session": not session, "session_attributes": session.get("attributes")}
+    kw: dict[str, Any] = {"new_session": not session, "session_attributes": session.get("attributes")}
     if session.get("id"):
         kw["session_id"] = session["id"]
     if name == "LaunchRequest":
@@ -60,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot build the request: {exc.args[0] if isinstance(exc, KeyError) else exc}")
         return 1
-    req = urllib.request.Request(args.url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        args.url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             status, reply = resp.status, json.loads(resp.read())
@@ -82,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
         STATE_FILE.unlink(missing_ok=True)
     else:
         STATE_FILE.parent.mkdir(parents=True, exist_ok=True)
-        STATE_FILE.write_text(json.dumps({"id": body["session"]["sessionId"],
-                                          "attributes": reply.get("sessionAttributes") or {}}))
+        STATE_FILE.write_text(
+            json.dumps(
+                {"id": body["session"]["sessionId"], "attributes": reply.get("sessionAttributes") or {}}
+            )
+        )
     return 0

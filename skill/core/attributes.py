@@ -29,7 +29,8 @@ restarts her current stretch gracefully.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from skill.core.content import Content
 from skill.core.pacing import Settings
@@ -97,8 +98,13 @@ def from_attributes(attributes: Mapping[str, Any] | None, content: Content) -> R
         raise StateError(f"session state discarded: {exc}", _salvage(raw, known)) from None
 
 
-_V1_MODES = {"idle": "idle", "routine": "routine", "single": "single", "resume_offer": "resume",
-             "fresh_offer": "fresh"}
+_V1_MODES = {
+    "idle": "idle",
+    "routine": "routine",
+    "single": "single",
+    "resume_offer": "resume",
+    "fresh_offer": "fresh",
+}
 
 
 def upgrade_v1(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -115,10 +121,18 @@ def upgrade_v1(raw: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(replay, list) and len(replay) == 2 and replay[0] == "answer":
         topic = _V1_TOPICS.get(replay[1])
     return {
-        "v": 2, "mode": mode, "back": back, "order": order,
-        "current": order[index] if index is not None else None, "done": raw["done"],
-        "spent_s": raw["spent_s"], "pace": raw["pace"], "dose": raw["dose"], "topic": topic,
-        "about": None, "tipped": True,
+        "v": 2,
+        "mode": mode,
+        "back": back,
+        "order": order,
+        "current": order[index] if index is not None else None,
+        "done": raw["done"],
+        "spent_s": raw["spent_s"],
+        "pace": raw["pace"],
+        "dose": raw["dose"],
+        "topic": topic,
+        "about": None,
+        "tipped": True,
     }
 
 
@@ -127,9 +141,14 @@ def upgrade_v2(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {**raw, "v": 3, "version": DEFAULT_VERSION, "offer": None}
 
 
-_V1_TOPICS = {"FrequencyIntent": "frequency", "TrimesterIntent": "trimester",
-              "WarningSignsIntent": "warning_signs", "ListExercisesIntent": "list",
-              "ProgressIntent": "progress", "AMAZON.HelpIntent": "help"}
+_V1_TOPICS = {
+    "FrequencyIntent": "frequency",
+    "TrimesterIntent": "trimester",
+    "WarningSignsIntent": "warning_signs",
+    "ListExercisesIntent": "list",
+    "ProgressIntent": "progress",
+    "AMAZON.HelpIntent": "help",
+}
 
 
 def _parse(raw: Mapping[str, Any], content: Content) -> RoutineState:
@@ -141,15 +160,17 @@ def _parse(raw: Mapping[str, Any], content: Content) -> RoutineState:
     version = raw["version"]
     if not isinstance(version, str):
         raise ValueError("routine version is not a string")
-    order, current, done, spent = check_place(raw["order"], raw["current"], raw["done"], raw["spent_s"], known,
-                                              content.routine(version).stretches)
+    order, current, done, spent = check_place(
+        raw["order"], raw["current"], raw["done"], raw["spent_s"], known, content.routine(version).stretches
+    )
     offer = raw.get("offer")
     if offer is not None:
         content.routine(offer)  # KeyError for a version we do not have
     if (mode is Mode.VERSION) != (offer is not None):
         raise ValueError("an offer belongs to mode version, and only there")
-    if (mode in STRETCHING or back in STRETCHING or mode in (Mode.RESUME, Mode.GENTLER, Mode.PAIN)) \
-            and current is None:
+    if (
+        mode in STRETCHING or back in STRETCHING or mode in (Mode.RESUME, Mode.GENTLER, Mode.PAIN)
+    ) and current is None:
         raise ValueError(f"mode {mode.value} needs a current stretch")
     about = raw.get("about")
     if about is not None and about not in known:
@@ -162,9 +183,20 @@ def _parse(raw: Mapping[str, Any], content: Content) -> RoutineState:
     tipped = raw.get("tipped", False)
     if not isinstance(tipped, bool):
         raise ValueError("tipped is not a boolean")
-    return RoutineState(order=order, mode=mode, back=back, current=current,
-                        settings=Settings(pace=raw["pace"], dose=raw["dose"]), done=done,
-                        spent_s=spent, topic=topic, about=about, tipped=tipped, version=version, offer=offer)
+    return RoutineState(
+        order=order,
+        mode=mode,
+        back=back,
+        current=current,
+        settings=Settings(pace=raw["pace"], dose=raw["dose"]),
+        done=done,
+        spent_s=spent,
+        topic=topic,
+        about=about,
+        tipped=tipped,
+        version=version,
+        offer=offer,
+    )
 
 
 def _salvage(raw: Mapping[str, Any], known: tuple[str, ...]) -> str | None:

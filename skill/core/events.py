@@ -8,10 +8,10 @@ the coach's transition table is keyed on Kind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     START = "start"  # start the routine; arg = a routine version id ("the seated version") or None
     NEXT = "next"
     SKIP = "skip"

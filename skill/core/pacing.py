@@ -287,8 +287,13 @@ def plan_routine(
     out = []
     for ex_id in routine.stretches:
         ex = words.exercise(ex_id)
-        timeline = plan(ex, settings, content=words, dose=words.dose_of(routine.id, ex),
-                        move=move_line(words, routine.stretches, ex_id))
+        timeline = plan(
+            ex,
+            settings,
+            content=words,
+            dose=words.dose_of(routine.id, ex),
+            move=move_line(words, routine.stretches, ex_id),
+        )
         out.append((ex, timeline))
     return out
 

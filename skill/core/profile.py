@@ -33,13 +33,14 @@ is still valid and drops the rest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from skill.core.pacing import Settings
 from skill.core.content import Content
+from skill.core.pacing import Settings
 from skill.core.routine import DEFAULT_VERSION, check_place
 
 PROFILE_VERSION = 3
@@ -70,7 +71,7 @@ class Profile:
 
 
 def _ts(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_ts(value: Any) -> datetime:
@@ -86,9 +87,15 @@ def to_document(profile: Profile) -> dict[str, Any]:
     pos = profile.position
     return {
         "v": PROFILE_VERSION,
-        "position": None if pos is None else {
-            "version": pos.version, "order": list(pos.order), "current": pos.current, "done": list(pos.done),
-            "spent_s": pos.spent_s, "saved_at": _ts(pos.saved_at),
+        "position": None
+        if pos is None
+        else {
+            "version": pos.version,
+            "order": list(pos.order),
+            "current": pos.current,
+            "done": list(pos.done),
+            "spent_s": pos.spent_s,
+            "saved_at": _ts(pos.saved_at),
         },
         "settings": {"pace": profile.settings.pace, "dose": profile.settings.dose},
         "routine": profile.routine,
@@ -119,8 +126,14 @@ def from_document(doc: Mapping[str, Any] | None, content: Content) -> tuple[Prof
                 index = raw["index"]  # version 1 kept an index into order
                 current = raw["order"][index] if 0 <= index < len(raw["order"]) else None
             version = raw.get("version", DEFAULT_VERSION)
-            order, current, done, spent = check_place(raw["order"], current, raw["done"], raw["spent_s"],
-                                                      content.ids, content.routine(version).stretches)
+            order, current, done, spent = check_place(
+                raw["order"],
+                current,
+                raw["done"],
+                raw["spent_s"],
+                content.ids,
+                content.routine(version).stretches,
+            )
             if current is None:
                 raise ValueError("position without a current stretch")
             position = Position(order, current, done, spent, _parse_ts(raw["saved_at"]), version)
@@ -165,13 +178,19 @@ def from_document(doc: Mapping[str, Any] | None, content: Content) -> tuple[Prof
         time_zone = None
 
     return Profile(
-        position=position, settings=settings, completed=tuple(sorted(set(completed))),
-        disclaimer_heard=doc.get("disclaimer_heard") is True, check_in=doc.get("check_in") is True,
-        time_zone=time_zone, last_seen=last_seen, routine=routine,
+        position=position,
+        settings=settings,
+        completed=tuple(sorted(set(completed))),
+        disclaimer_heard=doc.get("disclaimer_heard") is True,
+        check_in=doc.get("check_in") is True,
+        time_zone=time_zone,
+        last_seen=last_seen,
+        routine=routine,
     ), problems
 
 
 # --- behaviour built on the profile --------------------------------------------------------
+
 
 def resumable(profile: Profile, now: datetime) -> bool:
     return profile.position is not None and now - profile.position.saved_at < RESUME_WITHIN
@@ -189,7 +208,7 @@ def zone(name: Any) -> ZoneInfo | None:
 
 def local_day(profile: Profile, moment: datetime) -> date:
     """The calendar day in her time zone (UTC when we do not know it)."""
-    return moment.astimezone(zone(profile.time_zone) or timezone.utc).date()
+    return moment.astimezone(zone(profile.time_zone) or UTC).date()
 
 
 def completions_in_last_week(profile: Profile, now: datetime) -> int:
@@ -205,7 +224,7 @@ def completed_today(profile: Profile, now: datetime) -> bool:
 
 def record_completion(profile: Profile, now: datetime) -> Profile:
     kept = tuple(t for t in profile.completed if now - t < timedelta(days=HISTORY_DAYS))
-    return replace(profile, completed=kept + (now,), position=None)
+    return replace(profile, completed=(*kept, now), position=None)
 
 
 def save_position(profile: Profile, position: Position | None) -> Profile:

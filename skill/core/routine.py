@@ -8,9 +8,10 @@ Pure: no ask-sdk, no Flask. skill/core/attributes.py keeps it in session attribu
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from enum import Enum
-from typing import Any, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
 
 from skill.core.pacing import Settings
 
@@ -18,7 +19,7 @@ DEFAULT_VERSION = "standard"  # the content's first routine; what schema 1 and 2
 MAX_SPENT_S = 24 * 3600.0  # a routine takes minutes; anything beyond a day is not ours
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """The conversation's states. docs/conversation.md prints what each event does in each."""
 
     IDLE = "idle"  # nothing running, nothing offered
@@ -38,8 +39,9 @@ class Mode(str, Enum):
 
 
 # Modes that sit on top of another and return to `back` once answered.
-OVERLAYS = frozenset({Mode.DESCRIBED, Mode.WAITING, Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE,
-                      Mode.VERSION})
+OVERLAYS = frozenset(
+    {Mode.DESCRIBED, Mode.WAITING, Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE, Mode.VERSION}
+)
 # Modes in which a stretch is under way (guided, or paused in the middle of).
 STRETCHING = frozenset({Mode.ROUTINE, Mode.SINGLE})
 
@@ -87,6 +89,7 @@ class RoutineState:
 
 # --- predicates -----------------------------------------------------------------------
 
+
 def stretching(state: RoutineState) -> bool:
     """A stretch is under way: guided, or interrupted by a wait, a question or a symptom."""
     return state.current is not None and state.base in STRETCHING
@@ -107,15 +110,19 @@ def finished_all(state: RoutineState) -> bool:
 
 # --- transitions ----------------------------------------------------------------------
 
-def fresh(order: Sequence[str], settings: Settings = Settings(), version: str = DEFAULT_VERSION) -> RoutineState:
+
+def fresh(
+    order: Sequence[str], settings: Settings = Settings(), version: str = DEFAULT_VERSION
+) -> RoutineState:
     return RoutineState(order=tuple(order), settings=settings, version=version)
 
 
 def start(state: RoutineState, exercise_id: str | None = None) -> RoutineState:
     """A new routine from `exercise_id` (the first stretch by default): nothing done yet."""
     first = exercise_id or state.order[0]
-    return replace(state, mode=Mode.ROUTINE, back=None, current=first, done=(), spent_s=0.0,
-                   about=None, offer=None)
+    return replace(
+        state, mode=Mode.ROUTINE, back=None, current=first, done=(), spent_s=0.0, about=None, offer=None
+    )
 
 
 def restart(state: RoutineState, order: Sequence[str]) -> RoutineState:
@@ -125,8 +132,18 @@ def restart(state: RoutineState, order: Sequence[str]) -> RoutineState:
 
 def switch(state: RoutineState, version: str, order: Sequence[str]) -> RoutineState:
     """Another version of the routine, from the top, nothing of it done yet."""
-    return replace(state, version=version, order=tuple(order), current=None, done=(), spent_s=0.0,
-                   mode=Mode.IDLE, back=None, about=None, offer=None)
+    return replace(
+        state,
+        version=version,
+        order=tuple(order),
+        current=None,
+        done=(),
+        spent_s=0.0,
+        mode=Mode.IDLE,
+        back=None,
+        about=None,
+        offer=None,
+    )
 
 
 def at(state: RoutineState, mode: Mode, exercise_id: str | None) -> RoutineState:
@@ -171,14 +188,22 @@ TOPICS = ("frequency", "trimester", "warning_signs", "list", "progress", "help")
 
 
 def check_place(
-    order: Any, current: Any, done: Any, spent_s: Any, known_ids: Sequence[str],
+    order: Any,
+    current: Any,
+    done: Any,
+    spent_s: Any,
+    known_ids: Sequence[str],
     stretches: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], str | None, tuple[str, ...], float]:
     """Validate a place in the routine read back from the session or from storage: `order`
     holds exactly `stretches` (a version's), in any order, all of them known."""
-    if (not isinstance(order, list) or not all(isinstance(i, str) and i in known_ids for i in order)
-            or len(set(order)) != len(order) or not order
-            or (stretches is not None and sorted(order) != sorted(stretches))):
+    if (
+        not isinstance(order, list)
+        or not all(isinstance(i, str) and i in known_ids for i in order)
+        or len(set(order)) != len(order)
+        or not order
+        or (stretches is not None and sorted(order) != sorted(stretches))
+    ):
         raise ValueError("order is not a permutation of the version's stretches")
     if current is not None and current not in order:
         raise ValueError(f"current stretch {current!r} is unknown")

@@ -70,40 +70,64 @@ _COUNTED = frozenset({"hold"})  # phases that show a countdown while the disc st
 # clockwise, each relative to its parent (thigh and torso to the hip; knee to thigh; neck and
 # arm to torso; elbow to arm). 0 = leg or arm straight down, torso upright. wallX 0: no wall.
 Pose = dict[str, float]
-_STAND: Pose = {"hipX": 50, "hipY": 50, "thigh": 0, "knee": 0, "torso": 0, "neck": 0, "arm": 10, "elbow": 0,
-                "wallX": 0}
+_STAND: Pose = {
+    "hipX": 50,
+    "hipY": 50,
+    "thigh": 0,
+    "knee": 0,
+    "torso": 0,
+    "neck": 0,
+    "arm": 10,
+    "elbow": 0,
+    "wallX": 0,
+}
 POSES: dict[str, tuple[Pose, Pose, str]] = {
-    "cat_cow": ({**_STAND, "hipX": 32, "hipY": 70, "knee": 90, "torso": 96, "neck": 30, "arm": -96},
-                {**_STAND, "hipX": 32, "hipY": 70, "knee": 90, "torso": 84, "neck": -30, "arm": -84},
-                "On hands and knees, rounding the back, then letting the belly lower and looking up"),
-    "shoulder_squeezes": ({**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 0, "elbow": -90},
-                          {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 30, "elbow": -110},
-                          "Sitting tall, drawing the elbows back to squeeze the shoulder blades"),
-    "wall_angels": ({**_STAND, "hipX": 38, "hipY": 50, "arm": 95, "elbow": -90, "wallX": 30},
-                    {**_STAND, "hipX": 38, "hipY": 50, "arm": 170, "elbow": -15, "wallX": 30},
-                    "Standing with the back to a wall, sliding the arms up and down it"),
-    "childs_pose": ({**_STAND, "hipX": 36, "hipY": 78, "thigh": -80, "knee": 170, "torso": 20, "arm": -20},
-                    {**_STAND, "hipX": 36, "hipY": 78, "thigh": -80, "knee": 170, "torso": 100, "neck": 10,
-                     "arm": 165},
-                    "Kneeling with knees wide, folding forward with the arms stretched out"),
+    "cat_cow": (
+        {**_STAND, "hipX": 32, "hipY": 70, "knee": 90, "torso": 96, "neck": 30, "arm": -96},
+        {**_STAND, "hipX": 32, "hipY": 70, "knee": 90, "torso": 84, "neck": -30, "arm": -84},
+        "On hands and knees, rounding the back, then letting the belly lower and looking up",
+    ),
+    "shoulder_squeezes": (
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 0, "elbow": -90},
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 30, "elbow": -110},
+        "Sitting tall, drawing the elbows back to squeeze the shoulder blades",
+    ),
+    "wall_angels": (
+        {**_STAND, "hipX": 38, "hipY": 50, "arm": 95, "elbow": -90, "wallX": 30},
+        {**_STAND, "hipX": 38, "hipY": 50, "arm": 170, "elbow": -15, "wallX": 30},
+        "Standing with the back to a wall, sliding the arms up and down it",
+    ),
+    "childs_pose": (
+        {**_STAND, "hipX": 36, "hipY": 78, "thigh": -80, "knee": 170, "torso": 20, "arm": -20},
+        {**_STAND, "hipX": 36, "hipY": 78, "thigh": -80, "knee": 170, "torso": 100, "neck": 10, "arm": 165},
+        "Kneeling with knees wide, folding forward with the arms stretched out",
+    ),
     # seated versions (routine versions, issue 13): on a chair, feet flat
-    "seated_cat_cow": ({**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": 22, "neck": 25, "arm": -40},
-                       {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": -6, "neck": -20, "arm": -60},
-                       "Sitting on a chair, rounding the back, then lifting the chest and looking up"),
-    "seated_childs_pose": ({**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": 10, "arm": -10},
-                           {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": 60, "neck": 15,
-                            "arm": -30},
-                           "Sitting with knees wide, folding forward over the bump"),
-    "seated_squeezes": ({**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": -5, "elbow": -80},
-                        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 35, "elbow": -100},
-                        "Sitting tall on a chair, squeezing the shoulder blades together"),
-    "seated_chest_opener": ({**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 20},
-                            {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": -6, "neck": -12,
-                             "arm": 55},
-                            "Sitting tall on a chair, drawing the arms back to open the chest"),
-    "chest_opener": ({**_STAND, "arm": 15},
-                     {**_STAND, "torso": -8, "neck": -12, "arm": 45},
-                     "Standing tall, drawing the arms back to open the chest"),
+    "seated_cat_cow": (
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": 22, "neck": 25, "arm": -40},
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": -6, "neck": -20, "arm": -60},
+        "Sitting on a chair, rounding the back, then lifting the chest and looking up",
+    ),
+    "seated_childs_pose": (
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": 10, "arm": -10},
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": 60, "neck": 15, "arm": -30},
+        "Sitting with knees wide, folding forward over the bump",
+    ),
+    "seated_squeezes": (
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": -5, "elbow": -80},
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 35, "elbow": -100},
+        "Sitting tall on a chair, squeezing the shoulder blades together",
+    ),
+    "seated_chest_opener": (
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "arm": 20},
+        {**_STAND, "hipX": 38, "hipY": 70, "thigh": -90, "knee": 90, "torso": -6, "neck": -12, "arm": 55},
+        "Sitting tall on a chair, drawing the arms back to open the chest",
+    ),
+    "chest_opener": (
+        {**_STAND, "arm": 15},
+        {**_STAND, "torso": -8, "neck": -12, "arm": 45},
+        "Standing tall, drawing the arms back to open the chest",
+    ),
 }
 
 
@@ -146,16 +170,18 @@ def pacer(timeline: Timeline, *, lead_s: float = 0.0) -> dict[str, Any]:
         duration = ms(phase.planned_s)
         if duration < MIN_ANIMATED_MS:  # too short to animate calmly: jump, do not flash
             start = scale
-        phases.append({
-            "kind": phase.kind,
-            "label": label,
-            "atMs": ms(at),
-            "ms": duration,
-            "from": start,
-            "to": scale,
-            "countdown": math.ceil(round(phase.planned_s, 2)) if phase.kind in _COUNTED else 0,
-            "pose": pose,
-        })
+        phases.append(
+            {
+                "kind": phase.kind,
+                "label": label,
+                "atMs": ms(at),
+                "ms": duration,
+                "from": start,
+                "to": scale,
+                "countdown": math.ceil(round(phase.planned_s, 2)) if phase.kind in _COUNTED else 0,
+                "pose": pose,
+            }
+        )
         seg_at = at
         for segment in phase.segments:
             if isinstance(segment, Speech):
@@ -172,7 +198,9 @@ def pacer(timeline: Timeline, *, lead_s: float = 0.0) -> dict[str, Any]:
     }
 
 
-def progress(order: Sequence[str], current: str | None, done: Iterable[str], names: dict[str, str]) -> dict[str, Any]:
+def progress(
+    order: Sequence[str], current: str | None, done: Iterable[str], names: dict[str, str]
+) -> dict[str, Any]:
     """ "Stretch 2 of 5" and a dot per stretch: done, current or still to do."""
     finished = set(done)
     dots = []
@@ -201,8 +229,14 @@ def _blank(screen: str, title: str) -> dict[str, Any]:
         "title": title,
         "progress": {"label": "", "number": 0, "total": 0, "dots": []},
         "cue": "",
-        "pacer": {"label": "", "rest": REST_SCALE, "startDelayMs": START_DELAY_MS, "totalMs": 0, "phases": [],
-                  "cues": []},
+        "pacer": {
+            "label": "",
+            "rest": REST_SCALE,
+            "startDelayMs": START_DELAY_MS,
+            "totalMs": 0,
+            "phases": [],
+            "cues": [],
+        },
         "countdown": 0,
         "figure": figure(None),
         "buttons": [],
@@ -211,8 +245,14 @@ def _blank(screen: str, title: str) -> dict[str, Any]:
     }
 
 
-def stretch(timeline: Timeline, *, title: str, place: dict[str, Any], lead: Sequence[object] = (),
-            actions: Sequence[str] = ("next", "pause")) -> dict[str, Any]:
+def stretch(
+    timeline: Timeline,
+    *,
+    title: str,
+    place: dict[str, Any],
+    lead: Sequence[object] = (),
+    actions: Sequence[str] = ("next", "pause"),
+) -> dict[str, Any]:
     """A stretch being guided: `place` from progress(); `lead` is what the reply says before
     the Timeline (each sentence is shown while it is said, and the pacer starts after it)."""
     payload = _blank("stretch", title)
@@ -224,17 +264,30 @@ def stretch(timeline: Timeline, *, title: str, place: dict[str, Any], lead: Sequ
     played = pacer(timeline, lead_s=lead_seconds(lead))
     played["cues"] = lead_cues + played["cues"]
     first = played["cues"][0]["text"] if played["cues"] else ""
-    payload.update(progress=place, cue=first, pacer=played, figure=figure(timeline.exercise_id),
-                   buttons=_buttons(actions))
+    payload.update(
+        progress=place,
+        cue=first,
+        pacer=played,
+        figure=figure(timeline.exercise_id),
+        buttons=_buttons(actions),
+    )
     return payload
 
 
-def paused(*, title: str, place: dict[str, Any], seconds: float, line: str,
-           actions: Sequence[str] = ("resume", "next")) -> dict[str, Any]:
+def paused(
+    *,
+    title: str,
+    place: dict[str, Any],
+    seconds: float,
+    line: str,
+    actions: Sequence[str] = ("resume", "next"),
+) -> dict[str, Any]:
     """The in-session wait: a still ring with the wait's countdown."""
     payload = _blank("paused", title)
     payload["pacer"]["label"] = "Paused"
-    payload.update(progress=place, cue=line, countdown=math.ceil(round(seconds, 2)), buttons=_buttons(actions))
+    payload.update(
+        progress=place, cue=line, countdown=math.ceil(round(seconds, 2)), buttons=_buttons(actions)
+    )
     return payload
 
 
@@ -251,12 +304,22 @@ def week(*, title: str, today: date, days_done: Iterable[date], lines: Sequence[
     for back in range(6, -1, -1):
         day = today - timedelta(days=back)
         name = "Today" if back == 0 else day.strftime("%A")
-        days.append({"short": day.strftime("%a")[:2], "label": f"{name}: {'done' if day in done else 'not done'}",
-                     "done": day in done, "today": back == 0})
+        days.append(
+            {
+                "short": day.strftime("%a")[:2],
+                "label": f"{name}: {'done' if day in done else 'not done'}",
+                "done": day in done,
+                "today": back == 0,
+            }
+        )
     count = sum(1 for d in days if d["done"])
-    summary = ("No routines in the last seven days" if count == 0 else
-               "1 day with a routine in the last seven" if count == 1 else
-               f"{count} days with a routine in the last seven")
+    summary = (
+        "No routines in the last seven days"
+        if count == 0
+        else "1 day with a routine in the last seven"
+        if count == 1
+        else f"{count} days with a routine in the last seven"
+    )
     payload = _blank("week", title)
     payload.update(week={"summary": summary, "days": days}, lines=[line for line in lines if line])
     return payload

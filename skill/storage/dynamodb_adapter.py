@@ -232,7 +232,6 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
             TimeToLiveSpecification={"Enabled": True, "AttributeName": EXPIRES_AT},
         )
 
-
     def _get_item(self, key: str) -> dict[str, Any] | None:
         table = self.dynamodb.Table(self.table_name)
         # Consistent: a save must merge with the latest write, not a replica's older copy.

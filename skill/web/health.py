@@ -37,7 +37,9 @@ class StorageProbe:
         self._lock = threading.Lock()
         self._checked_at: float | None = None
         self._writable = False
-        self._envelope = RequestEnvelope(context=Context(system=SystemState(user=User(user_id=PROBE_USER_ID))))
+        self._envelope = RequestEnvelope(
+            context=Context(system=SystemState(user=User(user_id=PROBE_USER_ID)))
+        )
 
     def writable(self) -> bool:
         with self._lock:

@@ -29,7 +29,14 @@ from prometheus_client import (
     multiprocess,
 )
 
-__all__ = ["Metrics", "may_read_metrics", "REFUSALS", "REQUEST_TYPES", "VERIFICATION_REASONS", "verification_reason"]
+__all__ = [
+    "Metrics",
+    "may_read_metrics",
+    "REFUSALS",
+    "REQUEST_TYPES",
+    "VERIFICATION_REASONS",
+    "verification_reason",
+]
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -100,10 +107,15 @@ class Metrics:
             registry=r,
         )
         self.verification_failures = Counter(
-            "alexa_verification_failures", "Requests refused by signature verification", ["reason"], registry=r
+            "alexa_verification_failures",
+            "Requests refused by signature verification",
+            ["reason"],
+            registry=r,
         )
         self.storage_errors = Counter(
-            "skill_storage_errors", "Storage calls that failed (turn: a request; probe: /healthz)", ["where"],
+            "skill_storage_errors",
+            "Storage calls that failed (turn: a request; probe: /healthz)",
+            ["where"],
             registry=r,
         )
         self.safety_replies = Counter(
@@ -126,7 +138,6 @@ class Metrics:
             multiprocess.MultiProcessCollector(merged)
             return generate_latest(merged), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
-
 
 
 def may_read_metrics(headers: Any, remote_addr: str | None, token: str) -> bool:

@@ -9,5 +9,19 @@ from skill.core.coach.reply import SILENT, Context, Effect, Outcome, Reply
 from skill.core.coach.session import error, launch, new_session_state, recover, session_ended
 from skill.core.coach.table import ANY_MODE, TABLE, action_for, step
 
-__all__ = ["ANY_MODE", "SILENT", "TABLE", "Context", "Effect", "Outcome", "Reply", "action_for", "error",
-           "launch", "new_session_state", "recover", "session_ended", "step"]
+__all__ = [
+    "ANY_MODE",
+    "SILENT",
+    "TABLE",
+    "Context",
+    "Effect",
+    "Outcome",
+    "Reply",
+    "action_for",
+    "error",
+    "launch",
+    "new_session_state",
+    "recover",
+    "session_ended",
+    "step",
+]

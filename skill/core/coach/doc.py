@@ -71,8 +71,13 @@ def render() -> str:
     for mode in Mode:
         comment = _MODE_NOTES.get(mode, "")
         lines.append(f"- `{mode.value}`: {comment}")
-    lines += ["", "## Transition table", "",
-              "Rows are modes, columns events; each cell names the action, listed below.", ""]
+    lines += [
+        "",
+        "## Transition table",
+        "",
+        "Rows are modes, columns events; each cell names the action, listed below.",
+        "",
+    ]
     lines.append("| mode | " + " | ".join(k.value for k in kinds) + " |")
     lines.append("|---" * (len(kinds) + 1) + "|")
     for mode in Mode:
@@ -90,16 +95,16 @@ def render() -> str:
 
 
 _MODE_NOTES = {
-    Mode.IDLE: "nothing running, nothing offered; ends on \"Would you like to start your stretches?\"",
-    Mode.READY: "asked \"Ready to start with cat-cow?\" before moving her body (first use, after a symptom stop)",
+    Mode.IDLE: 'nothing running, nothing offered; ends on "Would you like to start your stretches?"',
+    Mode.READY: 'asked "Ready to start with cat-cow?" before moving her body (first use, after a symptom stop)',
     Mode.RESUME: "offered to pick up an unfinished routine at her saved stretch",
     Mode.FRESH: "she declined to pick up: offered to start from the first stretch",
     Mode.AGAIN: "the routine is already done today: offered to do it again",
-    Mode.ROUTINE: "guided a stretch of the routine; asks \"Ready to move on to <next>?\"",
+    Mode.ROUTINE: 'guided a stretch of the routine; asks "Ready to move on to <next>?"',
     Mode.SINGLE: "guided one stretch on its own; offers the rest of the routine",
-    Mode.DESCRIBED: "said what a stretch is; asks \"Would you like to do it now?\"",
-    Mode.WAITING: "a minute's wait; asks \"Ready to carry on with <stretch>?\"",
-    Mode.CHECK: "an unclear word (\"ouch\", \"cramp\"): asks \"Is it pain?\"",
+    Mode.DESCRIBED: 'said what a stretch is; asks "Would you like to do it now?"',
+    Mode.WAITING: 'a minute\'s wait; asks "Ready to carry on with <stretch>?"',
+    Mode.CHECK: 'an unclear word ("ouch", "cramp"): asks "Is it pain?"',
     Mode.GENTLER: "a strong stretch: offers a gentler version",
     Mode.PAIN: "pain: the stretch stopped; offers to skip on to the next one",
     Mode.DELETE: "asks to confirm deleting her data",

@@ -55,6 +55,8 @@ def question(ctx: Context, state: RoutineState) -> tuple[str, str]:
         assert state.offer is not None
         routine = ctx.content.routine(state.offer).name
         if ctx.profile.routine == state.offer:  # her own last choice, offered at launch
-            return say("ask_version_again", routine=routine), say("ask_version_again_reprompt", routine=routine)
+            return say("ask_version_again", routine=routine), say(
+                "ask_version_again_reprompt", routine=routine
+            )
         return say("ask_version", routine=routine), say("ask_version_reprompt", routine=routine)
     raise ValueError(f"no question for mode {mode}")

@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-from typing import Union
+from enum import StrEnum
 
 from skill.core.content import Content
 from skill.core.profile import Profile
 from skill.core.routine import RoutineState
 from skill.core.timeline import Silence, Timeline
 
-Part = Union[str, Timeline, Silence]
+Part = str | Timeline | Silence
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Reply:
 SILENT = Reply(parts=())
 
 
-class Effect(str, Enum):
+class Effect(StrEnum):
     DELETE_DATA = "delete_data"  # forget everything stored about her
 
 

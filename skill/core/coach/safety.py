@@ -14,8 +14,8 @@ the next session checks in before moving her body.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from skill.core import profile as prof
 from skill.core import routine as rt
@@ -72,6 +72,7 @@ def _stop_everything(key: str) -> Callable[[Context], Outcome]:
         profile = replace(prof.save_position(ctx.profile, None), check_in=True)
         state = rt.restart(ctx.state, ctx.order_of(ctx.state.version))
         return Outcome(state, profile, Reply((ctx.say(key),), end_session=True))
+
     return stop_now
 
 

@@ -3,9 +3,9 @@ we could not read, and a failure on our side."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Sequence
 
 from skill.core import profile as prof
 from skill.core import routine as rt
@@ -35,11 +35,15 @@ def resume_order(saved: Sequence[str], current: str, order: Sequence[str]) -> tu
     (cat_cow, shoulder_squeezes, wall_angels, childs_pose, chest_opener) at wall angels
     resumes at wall angels and still has child's pose and the chest opener to come."""
     before = set(saved[: list(saved).index(current)])
-    return (*(i for i in order if i in before), current, *(i for i in order if i not in before and i != current))
+    return (
+        *(i for i in order if i in before),
+        current,
+        *(i for i in order if i not in before and i != current),
+    )
 
 
 def launch(ctx: Context) -> Outcome:
-    """"Alexa, open my back stretches". One offer at most, in this order: safety check-in >
+    """ "Alexa, open my back stretches". One offer at most, in this order: safety check-in >
     resume > already done today > her last routine version, if it was not the default
     ("your seated routine again?"); otherwise she wants to stretch now, so start."""
     profile = prof.seen(ctx.profile, ctx.now)
@@ -54,8 +58,13 @@ def launch(ctx: Context) -> Outcome:
         return talk.ask(ctx, offer, ctx.say("check_in"))
     if state.mode is Mode.RESUME:
         assert state.index is not None
-        return talk.ask(ctx, state, ctx.say("welcome_back_resume", name=ctx.name(state.current),
-                                             number=state.index + 1, total=state.total))
+        return talk.ask(
+            ctx,
+            state,
+            ctx.say(
+                "welcome_back_resume", name=ctx.name(state.current), number=state.index + 1, total=state.total
+            ),
+        )
     if prof.completed_today(profile, ctx.now):
         return talk.ask(ctx, rt.at(state, Mode.AGAIN, None), ctx.say("welcome_back_done_today"))
     if profile.position is not None:  # too old to resume
@@ -83,7 +92,9 @@ def session_ended(ctx: Context, reason: str | None) -> Outcome:
         if state.next_id is None:
             if rt.finished_all(state):
                 profile = prof.record_completion(profile, ctx.now)
-            return Outcome(rt.restart(state, ctx.order_of(state.version)), prof.save_position(profile, None), SILENT)
+            return Outcome(
+                rt.restart(state, ctx.order_of(state.version)), prof.save_position(profile, None), SILENT
+            )
         state = rt.at(state, Mode.ROUTINE, state.next_id)
     return Outcome(state, prof.save_position(profile, stretches.position_of(ctx, state)), SILENT)
 

@@ -39,8 +39,13 @@ def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = (), move
         parts.append(ctx.say("tip_wake_word"))
         state = replace(state, tipped=True)
     move = move_line(ctx.content, state.order, exercise.id) if moved and state.mode is Mode.ROUTINE else None
-    timeline = plan(exercise, state.settings, content=ctx.content,
-                    dose=ctx.content.dose_of(state.version, exercise), move=move)
+    timeline = plan(
+        exercise,
+        state.settings,
+        content=ctx.content,
+        dose=ctx.content.dose_of(state.version, exercise),
+        move=move,
+    )
     state = rt.guided(state, timeline.planned_s)
     line, reprompt = question(ctx, state)
     parts += [timeline, line]
@@ -75,8 +80,9 @@ def position_of(ctx: Context, state: RoutineState) -> Position:
     return Position(state.order, state.current, state.done, state.spent_s, ctx.now, state.version)
 
 
-def start_routine(ctx: Context, *, lead: tuple[str, ...] = (), at: str | None = None,
-                  version: str | None = None) -> Outcome:
+def start_routine(
+    ctx: Context, *, lead: tuple[str, ...] = (), at: str | None = None, version: str | None = None
+) -> Outcome:
     """A version of the routine (the one she is in by default) from its first stretch, in
     the content's order. Starting it makes it her last choice, offered at the next launch."""
     version = version or ctx.state.version
@@ -92,7 +98,7 @@ def switch_version(ctx: Context, version: str) -> Outcome:
     state = rt.unwind(ctx.state)
     order = ctx.order_of(version)
     here = ctx.content.form_in(order, state.current) if state.current else None
-    if here is None or not rt.in_routine(state) and state.base is not Mode.RESUME:
+    if here is None or (not rt.in_routine(state) and state.base is not Mode.RESUME):
         return start_routine(ctx, version=version)
     done = tuple(dict.fromkeys(f for f in (ctx.content.form_in(order, d) for d in state.done) if f))
     moved = replace(rt.switch(state, version, order), done=done, spent_s=state.spent_s)
@@ -115,14 +121,22 @@ def finish(ctx: Context, state: RoutineState) -> Outcome:
     parts: tuple[str, ...]
     if rt.finished_all(state):
         profile = prof.record_completion(profile, ctx.now)
-        every = (ctx.say("all_stretches_two") if state.total == 2
-                 else ctx.say("all_stretches", count=ctx.content.number_word(state.total)))
+        every = (
+            ctx.say("all_stretches_two")
+            if state.total == 2
+            else ctx.say("all_stretches", count=ctx.content.number_word(state.total))
+        )
         parts = (ctx.say("routine_done", all_stretches=every, minutes=minutes), count_phrase(ctx, profile))
     elif done == 0:
         parts = (ctx.say("routine_end_none_done"),)
     else:
-        parts = (ctx.say("routine_end_partial", done=ctx.content.number_word(done),
-                         total=ctx.content.number_word(state.total)),)
+        parts = (
+            ctx.say(
+                "routine_end_partial",
+                done=ctx.content.number_word(done),
+                total=ctx.content.number_word(state.total),
+            ),
+        )
     reply = Reply((*parts, ctx.say("routine_done_advice")), end_session=True)
     return Outcome(rt.restart(state, ctx.order_of(state.version)), profile, reply)
 
@@ -147,14 +161,16 @@ def rest_of_routine(ctx: Context, *, counted: bool = True) -> Outcome:
 
 
 def wait(ctx: Context) -> Outcome:
-    """"Wait", "give me a minute": a minute of quiet in the session, then "ready to carry on?"."""
+    """ "Wait", "give me a minute": a minute of quiet in the session, then "ready to carry on?"."""
     state = ctx.state if ctx.state.mode is Mode.WAITING else rt.overlay(ctx.state, Mode.WAITING)
     opening, halfway = ctx.say("wait_start"), ctx.say("wait_halfway")
     half = WAIT_S / 2
     line, reprompt = question(ctx, state)
     parts: tuple[Part, ...] = (
-        opening, Silence(max(half - speaking_seconds(opening), 1.0)),
-        halfway, Silence(max(half - speaking_seconds(halfway), 1.0)),
+        opening,
+        Silence(max(half - speaking_seconds(opening), 1.0)),
+        halfway,
+        Silence(max(half - speaking_seconds(halfway), 1.0)),
         line,
     )
     profile = ctx.profile

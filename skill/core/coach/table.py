@@ -7,8 +7,8 @@ table by `python -m skill conversation-doc` (a test keeps it current).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Callable, Mapping
 
 from skill.core import routine as rt
 from skill.core.coach import safety, stretches, talk, versions
@@ -123,34 +123,76 @@ ANY_MODE: Mapping[Kind, Action] = {
 }
 
 _NAVIGATE_UNDERNEATH: Mapping[Kind, Action] = {
-    Kind.NEXT: pass_down, Kind.SKIP: pass_down, Kind.PREVIOUS: pass_down,
-    Kind.CONTINUE: pass_down, Kind.START_OVER: start_routine,
+    Kind.NEXT: pass_down,
+    Kind.SKIP: pass_down,
+    Kind.PREVIOUS: pass_down,
+    Kind.CONTINUE: pass_down,
+    Kind.START_OVER: start_routine,
 }
 
 TABLE: Mapping[Mode, Mapping[Kind, Action]] = {
     Mode.IDLE: {},
     Mode.READY: {},
-    Mode.RESUME: {Kind.YES: resume_here, Kind.CONTINUE: resume_here, Kind.NEXT: resume_here,
-                  Kind.SKIP: skip, Kind.NO: decline_resume},
+    Mode.RESUME: {
+        Kind.YES: resume_here,
+        Kind.CONTINUE: resume_here,
+        Kind.NEXT: resume_here,
+        Kind.SKIP: skip,
+        Kind.NO: decline_resume,
+    },
     Mode.FRESH: {},
     Mode.AGAIN: {},
-    Mode.ROUTINE: {Kind.YES: next_stretch, Kind.CONTINUE: next_stretch, Kind.NEXT: next_stretch,
-                   Kind.SKIP: skip, Kind.NO: talk.no_rush},
-    Mode.SINGLE: {Kind.YES: rest_of_routine, Kind.CONTINUE: rest_of_routine,
-                  Kind.NEXT: rest_of_routine, Kind.SKIP: skip_single},
-    Mode.DESCRIBED: {**_NAVIGATE_UNDERNEATH, Kind.YES: do_described, Kind.CONTINUE: do_described,
-                     Kind.NO: talk.okay},
-    Mode.WAITING: {**_NAVIGATE_UNDERNEATH, Kind.YES: carry_on, Kind.CONTINUE: carry_on,
-                   Kind.NO: wait_more, Kind.NEXT: skip_interrupted, Kind.SKIP: skip_interrupted},
+    Mode.ROUTINE: {
+        Kind.YES: next_stretch,
+        Kind.CONTINUE: next_stretch,
+        Kind.NEXT: next_stretch,
+        Kind.SKIP: skip,
+        Kind.NO: talk.no_rush,
+    },
+    Mode.SINGLE: {
+        Kind.YES: rest_of_routine,
+        Kind.CONTINUE: rest_of_routine,
+        Kind.NEXT: rest_of_routine,
+        Kind.SKIP: skip_single,
+    },
+    Mode.DESCRIBED: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: do_described,
+        Kind.CONTINUE: do_described,
+        Kind.NO: talk.okay,
+    },
+    Mode.WAITING: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: carry_on,
+        Kind.CONTINUE: carry_on,
+        Kind.NO: wait_more,
+        Kind.NEXT: skip_interrupted,
+        Kind.SKIP: skip_interrupted,
+    },
     Mode.CHECK: {**_NAVIGATE_UNDERNEATH, Kind.YES: safety.is_pain, Kind.NO: safety.not_pain},
-    Mode.GENTLER: {**_NAVIGATE_UNDERNEATH, Kind.YES: talk.gentler, Kind.NO: talk.okay,
-                   Kind.CONTINUE: carry_on, Kind.NEXT: skip, Kind.SKIP: skip},
-    Mode.PAIN: {**_NAVIGATE_UNDERNEATH, Kind.YES: safety.skip_on_after_pain,
-                Kind.NEXT: safety.skip_on_after_pain, Kind.SKIP: safety.skip_on_after_pain,
-                Kind.CONTINUE: safety.skip_on_after_pain, Kind.NO: safety.stop_after_pain},
+    Mode.GENTLER: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: talk.gentler,
+        Kind.NO: talk.okay,
+        Kind.CONTINUE: carry_on,
+        Kind.NEXT: skip,
+        Kind.SKIP: skip,
+    },
+    Mode.PAIN: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: safety.skip_on_after_pain,
+        Kind.NEXT: safety.skip_on_after_pain,
+        Kind.SKIP: safety.skip_on_after_pain,
+        Kind.CONTINUE: safety.skip_on_after_pain,
+        Kind.NO: safety.stop_after_pain,
+    },
     Mode.DELETE: {**_NAVIGATE_UNDERNEATH, Kind.YES: talk.delete, Kind.NO: talk.keep_data},
-    Mode.VERSION: {**_NAVIGATE_UNDERNEATH, Kind.YES: versions.take_offer, Kind.CONTINUE: versions.take_offer,
-                   Kind.NO: versions.decline_offer},
+    Mode.VERSION: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: versions.take_offer,
+        Kind.CONTINUE: versions.take_offer,
+        Kind.NO: versions.decline_offer,
+    },
 }
 
 

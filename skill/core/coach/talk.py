@@ -41,16 +41,34 @@ def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, .
         names = spoken_list([ctx.name(i) for i in state.order])
         total = routine_seconds(state.settings, content=ctx.content, routine=state.version)
         routine = ctx.content.routine(state.version)
-        return (say("list_exercises", count=ctx.content.number_word(len(state.order)), routine=routine.name,
-                    names=names, minutes=minutes_phrase(total)), say("list_versions"))
+        return (
+            say(
+                "list_exercises",
+                count=ctx.content.number_word(len(state.order)),
+                routine=routine.name,
+                names=names,
+                minutes=minutes_phrase(total),
+            ),
+            say("list_versions"),
+        )
     if topic == "progress":
         if rt.in_routine(state):
             assert state.index is not None
-            rest = [ctx.name(i) for i in state.order[state.index + 1:]]
-            remaining = (say("progress_remaining_some", names=spoken_list(rest)) if rest
-                         else say("progress_remaining_none"))
-            return (say("progress_in_routine", number=state.index + 1, total=state.total,
-                        name=ctx.name(state.current), remaining=remaining),)
+            rest = [ctx.name(i) for i in state.order[state.index + 1 :]]
+            remaining = (
+                say("progress_remaining_some", names=spoken_list(rest))
+                if rest
+                else say("progress_remaining_none")
+            )
+            return (
+                say(
+                    "progress_in_routine",
+                    number=state.index + 1,
+                    total=state.total,
+                    name=ctx.name(state.current),
+                    remaining=remaining,
+                ),
+            )
         return (say("progress_idle"), count_phrase(ctx, ctx.profile))
     if topic == "help":
         if rt.stretching(state):
@@ -60,7 +78,7 @@ def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, .
 
 
 def describe(ctx: Context, event: Event) -> Outcome:
-    """"What is child's pose?": two or three sentences, then "want to do it now?"."""
+    """ "What is child's pose?": two or three sentences, then "want to do it now?"."""
     if event.arg is None:
         return which_one(ctx, event)
     state = rt.overlay(rt.unwind(ctx.state), Mode.DESCRIBED, about=event.arg)

@@ -17,13 +17,16 @@ from skill.core.routine import Mode
 
 def no_floor_version(ctx: Context) -> str:
     """The version with no floor position that keeps the most stretches (the seated one)."""
-    floorless = [r for r in ctx.content.routines
-                 if all(ctx.content.exercise(i).position != "floor" for i in r.stretches)]
+    floorless = [
+        r
+        for r in ctx.content.routines
+        if all(ctx.content.exercise(i).position != "floor" for i in r.stretches)
+    ]
     return max(floorless, key=lambda r: len(r.stretches)).id
 
 
 def offer_no_floor(ctx: Context, event: Event) -> Outcome:
-    """"The floor is hard", "I can't kneel": offer the version without the floor."""
+    """ "The floor is hard", "I can't kneel": offer the version without the floor."""
     state = rt.unwind(ctx.state)
     seated = no_floor_version(ctx)
     summary = ctx.content.routine(seated).summary

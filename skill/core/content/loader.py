@@ -19,6 +19,7 @@ _whole_file hold the few rules that span fields.
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -246,8 +247,14 @@ def _routine(raw: dict[str, Any], exercises: Mapping[str, Exercise], at: At) -> 
             # the source's range is the limit: a version may ask for less, never outside it
             raise where.error(f"must lie within the exercise's own {own.min}-{own.max} {own.unit}")
         doses[ex_id] = Dose(narrowed["min"], narrowed["max"], own.unit)
-    return Routine(id=raw["id"], name=raw["name"], synonyms=raw["synonyms"], summary=raw["summary"],
-                   stretches=stretches, doses=MappingProxyType(doses))
+    return Routine(
+        id=raw["id"],
+        name=raw["name"],
+        synonyms=raw["synonyms"],
+        summary=raw["summary"],
+        stretches=stretches,
+        doses=MappingProxyType(doses),
+    )
 
 
 def _routines(
@@ -260,7 +267,9 @@ def _routines(
     )
     moves = {
         (a, b): top["moves"][f"{a}_to_{b}"]
-        for a in POSITIONS for b in POSITIONS if a != b and top["moves"][f"{a}_to_{b}"] is not None
+        for a in POSITIONS
+        for b in POSITIONS
+        if a != b and top["moves"][f"{a}_to_{b}"] is not None
     }
     owner: dict[str, str] = {}
     for r in routines:
@@ -270,9 +279,11 @@ def _routines(
             if other != r.id:
                 raise at.error(f"{word!r} also names {other!r}", sep=": ")
         positions = [by_id[i].position for i in r.stretches]
-        for a, b in zip(positions, positions[1:]):
+        for a, b in itertools.pairwise(positions):
             if a != b and (a, b) not in moves:
-                raise At(ROUTINES_FILE, "moves").error(f"needs {a}_to_{b}: routine {r.id!r} goes from {a} to {b}")
+                raise At(ROUTINES_FILE, "moves").error(
+                    f"needs {a}_to_{b}: routine {r.id!r} goes from {a} to {b}"
+                )
     return routines, moves
 
 

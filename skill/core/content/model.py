@@ -119,7 +119,9 @@ class Content:
     spoken_ids: Mapping[str, str]  # normalised id, name or synonym -> exercise id
     prompt_fields: Mapping[str, frozenset[str]]  # prompt key -> its placeholders
     routines: tuple[Routine, ...] = ()  # the versions; the first is the default
-    moves: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))  # (from, to) -> line
+    moves: Mapping[tuple[str, str], str] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # (from, to) -> line
 
     def routine(self, routine_id: str | None) -> Routine:
         """A version by id; the default (first) one for None."""
