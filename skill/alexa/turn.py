@@ -3,6 +3,7 @@ from a request, turn an Outcome into a response. No decisions are made here."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,6 +94,7 @@ def respond(handler_input: HandlerInput, outcome: Outcome) -> Response:
     return builder.response
 
 
+@functools.lru_cache(maxsize=256)  # the same stretch at the same settings is the same SSML
 def _checked(inner: str, *, reprompt: bool = False) -> str:
     """Alexa answers invalid SSML with "There was a problem with the requested skill's
     response" and ends the session; raising here lets the catch-all apologise instead."""

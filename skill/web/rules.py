@@ -7,6 +7,7 @@ docs/architecture.md shows where these checks sit on a request's way through the
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -56,6 +57,7 @@ UNPROVEN_ENTRIES_MAX = 64
 FAILURE_CACHE_TTL = timedelta(seconds=10)
 
 
+@functools.lru_cache(maxsize=64)  # Alexa sends one or two URLs; a refusal raises and is not cached
 def check_cert_url(url: str | None) -> str:
     """Apply Amazon's URL rules; return the canonical URL, which is what we download.
 
