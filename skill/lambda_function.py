@@ -134,7 +134,7 @@ def make_handler(
     skill = build_skill(
         persistence,
         skill_id=cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None,
-        content=core_content.load(),  # read and checked once per execution environment
+        content=core_content.load(),  # every locale's words, read and checked once per environment
         **({"api_client": api_client} if api_client is not None else {}),
     )
     sdk_handler = _BuiltSkill(skill).lambda_handler()

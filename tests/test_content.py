@@ -173,11 +173,11 @@ def test_safety_prompts_keep_the_facts():
         "balance",
     ):
         assert sign in signs
-    assert "healthcare provider" in signs
+    assert "doctor or midwife" in signs  # en-US; every locale: tests/test_locales.py
     trimester = text["trimester"]
-    assert "healthcare provider" in trimester and "second or third trimester" in trimester
+    assert "doctor or midwife" in trimester and "second or third trimester" in trimester
     assert "flat" not in trimester  # none of the five lies flat; nothing to warn about
-    assert "not medical advice" in text["first_use"] and "healthcare provider" in text["first_use"]
+    assert "not medical advice" in text["first_use"] and "doctor or midwife" in text["first_use"]
     frequency = text["frequency"]
     assert "three to four times a week" in frequency and "rest" in frequency
 
@@ -203,6 +203,7 @@ def test_default_content_is_read_once():
 def content_copy(tmp_path):
     for path in CONTENT_DIR.glob("*.toml"):
         shutil.copy(path, tmp_path / path.name)
+    shutil.copytree(CONTENT_DIR / "locales", tmp_path / "locales")
     return tmp_path
 
 

@@ -153,7 +153,7 @@ def test_every_intent_in_every_mode_gives_a_valid_answer(
     if intent in ENDS_AT_ONCE or intent == "SymptomIntent":
         assert said.ends_session
     if intent == "SymptomIntent":  # bleeding: a warning sign
-        said.says("healthcare provider", "emergency number", "can't call anyone")
+        said.says("doctor or midwife", "emergency number", "can't call anyone")
     if not said.ends_session:
         assert said.state["v"] == 3 and said.state["mode"]
     assert "Sorry, something went wrong" not in said.speech
@@ -553,7 +553,7 @@ def test_unreadable_session_state_apologises_and_restarts_her_stretch(
 @pytest.mark.parametrize(
     "intent, slots, heard",
     [
-        ("SymptomIntent", {"symptom": "bleeding"}, "contact your healthcare provider"),
+        ("SymptomIntent", {"symptom": "bleeding"}, "contact your doctor or midwife"),
         ("AMAZON.StopIntent", {}, "Take care"),
     ],
 )

@@ -514,7 +514,7 @@ def test_8_the_unclear_question_is_the_last_thing_she_hears(talk: Conversation) 
 def test_8_pain_stops_that_stretch_and_offers_to_skip_it(talk: Conversation, storage, words: str) -> None:
     routine_at(talk, 1)
     said = talk.intent("SymptomIntent", symptom=words)
-    said.says("Stop that stretch now", "Never stretch into pain", "tell your healthcare provider")
+    said.says("Stop that stretch now", "Never stretch into pain", "tell your doctor or midwife")
     asks(said, Q("ask_skip_on", next_name="shoulder blade squeezes"))
     assert said.state["mode"] == "pain"
     no_timeline(said)
@@ -544,7 +544,7 @@ def test_8_dizzy_stops_sit_or_lie_on_your_side(talk: Conversation, storage, word
     routine_at(talk, 2)
     said = talk.intent("SymptomIntent", symptom=words)
     said.says(
-        "stop now", "Sit down, or lie on your side, not flat on your back", "healthcare provider", CANNOT_CALL
+        "stop now", "Sit down, or lie on your side, not flat on your back", "doctor or midwife", CANNOT_CALL
     )
     assert said.ends_session
     doc = stored(storage)
@@ -567,7 +567,7 @@ WARNING_WORDS = [
 def test_8_warning_signs_stop_now_and_contact_the_provider(talk: Conversation, storage, words: str) -> None:
     routine_at(talk, 2)
     said = talk.intent("SymptomIntent", symptom=words)
-    said.says("stop now", "Contact your healthcare provider", "emergency number", CANNOT_CALL)
+    said.says("stop now", "Contact your doctor or midwife", "emergency number", CANNOT_CALL)
     assert said.ends_session
     doc = stored(storage)
     assert doc["position"] is None and doc["check_in"] is True
@@ -577,7 +577,7 @@ def test_8_warning_signs_stop_now_and_contact_the_provider(talk: Conversation, s
 def test_8_a_symptom_word_we_cannot_grade_is_treated_as_a_warning_sign(talk: Conversation, words) -> None:
     routine_at(talk, 0)
     said = talk.intent("SymptomIntent", symptom=words)
-    said.says("contact your healthcare provider", "emergency number", CANNOT_CALL)
+    said.says("contact your doctor or midwife", "emergency number", CANNOT_CALL)
     assert said.ends_session
 
 

@@ -384,7 +384,7 @@ def test_a_name_in_the_seated_version_finds_its_seated_form(talk: Conversation) 
 
 
 def test_the_trimester_answer_mentions_the_seated_version(talk: Conversation) -> None:
-    talk.intent("TrimesterIntent").says("healthcare provider", "seated version")
+    talk.intent("TrimesterIntent").says("doctor or midwife", "seated version")
 
 
 def test_what_she_can_say_lists_this_versions_stretches(talk: Conversation) -> None:

@@ -17,6 +17,7 @@ from ask_sdk_model.services import ApiClient
 from skill.alexa import observe, turn
 from skill.alexa.api import AlexaApiClient
 from skill.alexa.apl import UserEventHandler
+from skill.alexa.cfir import CanFulfillIntentRequestHandler
 from skill.alexa.intents import INTENT_EVENTS
 from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
 from skill.alexa.logsafe import clean
@@ -158,12 +159,16 @@ def build_skill(
     api_client: ApiClient | None = None,
 ) -> CustomSkill:
     """The skill: handlers in order, the catch-all, and the profile interceptors.
-    `content` is loaded once by the caller (create_app); `api_client` reaches Alexa's APIs
+    `content` is loaded once by the caller (create_app), with every locale's words: each
+    request gets its own locale's (turn.content_for). `api_client` reaches Alexa's APIs
     with a deadline per call (tests pass one that trusts their loopback fake)."""
     content = content or default()
     api_client = api_client or AlexaApiClient()
     builder = CustomSkillBuilder(persistence_adapter=persistence, api_client=api_client)
     builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
+    # First: a name-free "could you answer this?" is answered from a static table, with no
+    # storage, no API call and no session (skill/alexa/cfir.py; the interceptors skip it).
+    builder.add_request_handler(CanFulfillIntentRequestHandler(content))
     for handler in REQUEST_HANDLERS:
         builder.add_request_handler(handler())
     builder.add_exception_handler(CatchAllExceptionHandler())

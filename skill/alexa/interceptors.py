@@ -13,7 +13,8 @@ from ask_sdk_model.services import ApiClient
 
 from skill.alexa import observe
 from skill.alexa.api import device_time_zone, turn_budget
-from skill.alexa.turn import TURN_KEY, Turn, turn_of, user_of
+from skill.alexa.cfir import is_can_fulfill
+from skill.alexa.turn import TURN_KEY, Turn, content_for, turn_of, user_of
 from skill.core import profile as prof
 from skill.core.content import Content
 from skill.storage import StorageError
@@ -32,8 +33,10 @@ class ProfileLoadInterceptor(AbstractRequestInterceptor):
         self.api_client = api_client
 
     def process(self, handler_input: HandlerInput) -> None:
+        if is_can_fulfill(handler_input):
+            return  # "could you answer this?" reads nothing and calls nothing (skill/alexa/cfir.py)
         attrs = handler_input.attributes_manager
-        turn = Turn(content=self.content)
+        turn = Turn(content=content_for(handler_input, self.content))
         attrs.request_attributes[TURN_KEY] = turn
         try:
             doc = attrs.persistent_attributes
@@ -67,6 +70,8 @@ class ProfileSaveInterceptor(AbstractResponseInterceptor):
     """Save only when something changed, delete when asked; a storage failure is logged only."""
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
+        if is_can_fulfill(handler_input):
+            return  # nothing was loaded, so nothing is saved
         attrs = handler_input.attributes_manager
         turn = turn_of(handler_input)
         try:

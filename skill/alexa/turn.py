@@ -49,6 +49,13 @@ def user_of(handler_input: HandlerInput) -> str:
     return user_ref(system.user.user_id if system and system.user else None)
 
 
+def content_for(handler_input: HandlerInput, content: Content) -> Content:
+    """The words for this request's locale (request.locale): en-GB's for en-GB, en-US's for
+    an English locale without its own, plain international English for any other language
+    (Content.for_locale). Chosen once per request, by the load interceptor."""
+    return content.for_locale(getattr(handler_input.request_envelope.request, "locale", None))
+
+
 def request_time(handler_input: HandlerInput) -> datetime:
     """Alexa's timestamp for the request (verified to be within 150 s of our clock)."""
     stamp = getattr(handler_input.request_envelope.request, "timestamp", None)

@@ -108,7 +108,9 @@ def create_app(
     # With exactly one id, the SDK double-checks it too; with several, the verifier does it.
     sdk_skill_id = cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None
     # Content is read and checked once, here: a broken content file stops start-up, not a stretch.
-    alexa_skill = build_skill(persistence, skill_id=sdk_skill_id, content=load_content())
+    # It holds every locale's words; each request gets its own locale's (skill/alexa/turn.py).
+    content = load_content()
+    alexa_skill = build_skill(persistence, skill_id=sdk_skill_id, content=content)
     serializer = alexa_skill.serializer
     to_envelope = parsed_deserializer(serializer)
     from skill.alexa.intents import INTENT_EVENTS  # the model's intent names (tests/test_layers.py)

@@ -5,6 +5,8 @@
     loader.py   reading the TOML files in this folder and checking them against one
                 table of rules (ContentError names the file and the field)
     readers.py  the kinds of field those rules are written in
+    locales/    the few words that differ by locale ({provider}, {prenatal}, {emergency});
+                the Content load() returns is en-US's, `for_locale(request.locale)` any other
 
 Nothing is read at import. `load(directory=None)` reads a folder (this package's own by
 default); `default()` is that, read once and cached, for the CLI and tests.
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from skill.core.content.loader import load as _load
 from skill.core.content.model import (
+    BASE_LOCALE,
     CUE_POOLS,
     MOVEMENT_KINDS,
     POSITIONS,
@@ -28,12 +31,14 @@ from skill.core.content.model import (
     Exercise,
     Movement,
     Routine,
+    pick_locale,
 )
 from skill.core.content.readers import ContentError
 
 DIRECTORY = Path(__file__).resolve().parent
 
 __all__ = [
+    "BASE_LOCALE",
     "CUE_POOLS",
     "DIRECTORY",
     "MOVEMENT_KINDS",
@@ -48,6 +53,7 @@ __all__ = [
     "Routine",
     "default",
     "load",
+    "pick_locale",
 ]
 
 

@@ -7,6 +7,13 @@ into one key space. A broken file fails `load()` with a ContentError naming the 
 the field ("exercises.toml: exercise 'cat_cow': dose.unit must be one of ..."), so it stops
 start-up instead of a device saying something broken mid-stretch.
 
+Locales (locales/*.toml, see locales/en-US.toml's header): the prompts are written once, for
+every English locale, with a few {terms} in them ({provider}, {prenatal}, {emergency}).
+locales/en-US.toml defines every term; another locale's file holds only the terms (and, rarely,
+whole prompts under [prompts]) that differ. load() fills the terms in at start-up, so a
+request never sees them and say() takes the same parameters in every locale. Its rules:
+LOCALE_RULES and _locale_content below.
+
 Why a table of rules and not pydantic or msgspec: the files are small (five exercises and
 a few dozen prompts), most of the checks are about words (placeholders a pool must use,
 a spoken name naming two exercises) that a schema library leaves to hand-written
@@ -20,15 +27,19 @@ _whole_file hold the few rules that span fields.
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from skill.core.content.model import (
+    BASE_LOCALE,
     CUE_POOLS,
     MOVEMENT_KINDS,
+    OTHER_LANGUAGES,
     POSITIONS,
     UNITS,
     Content,
@@ -287,14 +298,126 @@ def _routines(
     return routines, moves
 
 
+# --- locales/*.toml: the terms (and the rare whole prompt) that differ by locale ---------
+
+LOCALES_DIR = "locales"
+LOCALE_NAME = re.compile(r"[a-z]{2}-[A-Z]{2}")  # en-GB; or OTHER_LANGUAGES
+TERM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# What the emergency term must say, in every locale, so a traveller is never misled: the
+# frame first, then the number as an example (DESIGN.md, "Emergency numbers by English locale").
+EMERGENCY_TERM, EMERGENCY_FRAME = "emergency", "call your local emergency number"
+
+
+def _no_digits(value: str, at: At) -> None:
+    # "911" read by a British voice can come out as "nine hundred and eleven": numbers are
+    # spelled as the words to say ("nine one one", "triple zero").
+    if re.search(r"[0-9]", value):
+        raise at.error("spells numbers as words (nine one one), so every voice reads them right")
+
+
+def _emergency_frame(value: str, at: At) -> None:
+    if at.path == EMERGENCY_TERM and not value.startswith(EMERGENCY_FRAME):
+        raise at.error(f"must start with {EMERGENCY_FRAME!r}, then give the number as an example")
+
+
+LOCALE_RULES: tuple[Callable[[str, At], None], ...] = (_no_digits, _emergency_frame)
+
+
+def _locale_file(path: Path, base_terms: Mapping[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(terms, prompts) of one locale file. `base_terms` None: this is en-US's, which defines them all."""
+    name = f"{LOCALES_DIR}/{path.name}"
+    data = _read(path)
+    unknown = sorted(set(data) - {"terms", "prompts"})
+    if unknown:
+        raise At(name).error(f"unknown table {', '.join(unknown)} (only [terms] and [prompts])", sep=": ")
+    out: list[dict[str, str]] = []
+    for table_name in ("terms", "prompts"):
+        raw = data.get(table_name, {})
+        if not isinstance(raw, dict):
+            raise At(name, table_name).error("must be a table")
+        checked = {}
+        for key, value in raw.items():
+            at = At(name, f"{table_name}.{key}" if table_name == "prompts" else key)
+            if not isinstance(value, str) or not value.strip():
+                raise at.error("must be non-empty text")
+            try:
+                fields_of(value)
+            except ValueError as exc:  # unbalanced braces
+                raise at.error(str(exc), sep=": ") from None
+            checked[key] = value
+        out.append(checked)
+    terms, prompts = out
+    for key, value in terms.items():
+        at = At(name, key)
+        if base_terms is not None and key not in base_terms:
+            raise at.error(f"is not a term of {LOCALES_DIR}/{BASE_LOCALE}.toml", sep=": ")
+        if fields_of(value):
+            raise at.error("is filled into prompts, so it has no {placeholders} of its own")
+        for rule in LOCALE_RULES:
+            rule(value, at)
+    if base_terms is None and not terms:
+        raise At(name, "terms").error("must define every term the prompts use")
+    return terms, prompts
+
+
+def _fill(template: str, terms: Mapping[str, str]) -> str:
+    return TERM.sub(lambda m: terms.get(m.group(1), m.group(0)), template)
+
+
+def _locale_prompts(
+    name: str, base: Mapping[str, str], terms: Mapping[str, str], own: Mapping[str, str]
+) -> dict[str, str]:
+    """The base prompts, this locale's whole prompts over them, and the terms filled in."""
+    prompts = dict(base)
+    for key, value in own.items():
+        at = At(f"{LOCALES_DIR}/{name}.toml", f"prompts.{key}")
+        if key not in base:
+            raise at.error("is not a prompt of the base content", sep=": ")
+        if fields_of(value) != fields_of(base[key]):
+            raise at.error(f"must use the placeholders of the base prompt: {sorted(fields_of(base[key]))}")
+        prompts[key] = value
+    return {key: _fill(value, terms) for key, value in prompts.items()}
+
+
+def _content(base: Content, locale: str, prompts: Mapping[str, str]) -> Content:
+    return replace(
+        base,
+        locale=locale,
+        prompts=MappingProxyType(dict(prompts)),
+        prompt_fields=MappingProxyType({key: frozenset(fields_of(t)) for key, t in prompts.items()}),
+    )
+
+
+def _localized(directory: Path, base: Content) -> Content:
+    """Every locale's Content from locales/*.toml; the en-US one, carrying them all."""
+    folder = directory / LOCALES_DIR
+    base_terms, base_own = _locale_file(folder / f"{BASE_LOCALE}.toml", None)
+    unused = sorted(t for t in base_terms if not any(f"{{{t}}}" in p for p in base.prompts.values()))
+    if unused:
+        raise At(f"{LOCALES_DIR}/{BASE_LOCALE}.toml", unused[0]).error("is used by no prompt")
+    variants: dict[str, Content] = {}
+    for path in sorted(folder.glob("*.toml")):
+        locale = path.stem
+        if locale != OTHER_LANGUAGES and not LOCALE_NAME.fullmatch(locale):
+            raise ContentError(
+                f"{LOCALES_DIR}/{path.name}: name a locale (en-GB.toml) or {OTHER_LANGUAGES}.toml"
+            )
+        terms, own = (base_terms, base_own) if locale == BASE_LOCALE else _locale_file(path, base_terms)
+        prompts = _locale_prompts(locale, base.prompts, {**base_terms, **terms}, own)
+        variants[locale] = _content(base, locale, prompts)
+    us = variants[BASE_LOCALE]
+    return replace(us, locales=MappingProxyType(variants))
+
+
 def load(directory: Path | str) -> Content:
-    """Read and check a content folder; ContentError names the file and field at fault."""
+    """Read and check a content folder; ContentError names the file and field at fault.
+    The Content returned is en-US's; `for_locale()` gives any locale's."""
     directory = Path(directory)
     exercises, numbers, spoken_ids = _exercises(_read(directory / EXERCISES_FILE))
     routines, moves = _routines(_read(directory / ROUTINES_FILE), exercises)
     prompt_files = sorted(p for p in directory.glob("*.toml") if p.name not in STRUCTURED_FILES)
     prompts = _prompts(prompt_files)
-    return Content(
+    base = Content(
         routines=routines,
         moves=MappingProxyType(moves),
         exercises=exercises,
@@ -303,3 +426,4 @@ def load(directory: Path | str) -> Content:
         spoken_ids=MappingProxyType(spoken_ids),
         prompt_fields=MappingProxyType({key: frozenset(fields_of(t)) for key, t in prompts.items()}),
     )
+    return _localized(directory, base)

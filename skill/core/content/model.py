@@ -1,6 +1,10 @@
 """What the content files describe, as typed values: exercises, their doses, movements and
 cue pools, and the loaded Content with its one accessor, `say(key, **params)`.
 
+Content is one locale's words. The Content `load()` returns is en-US's, and carries every
+locale's own (`for_locale(request.locale)`: the same exercises and routines, the prompts
+with that locale's terms filled in; see locales/ and pick_locale for the fallbacks).
+
 Pure data and lookups; reading and checking the files is loader.py's job.
 """
 
@@ -8,7 +12,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -33,6 +37,28 @@ CUE_POOLS: Mapping[str, Mapping[str, frozenset[str]]] = {
         "release": frozenset(),
     },
 }
+
+
+BASE_LOCALE = "en-US"  # the prompts are written for it; any other English locale falls back to it
+# Not a locale: the English words for a request in any other language (German, Japanese...).
+# The model has no such locale, so it is rare; the answer is polite English that names no
+# country's emergency number ("call your local emergency number").
+OTHER_LANGUAGES = "international"
+
+
+def pick_locale(locale: object, available: Collection[str]) -> str:
+    """Which of `available` serves a request's locale: the same one (any case, - or _),
+    else en-US for English (en-NZ, en, ...) and for a request without a locale, else the
+    international English words for any other language."""
+    if not isinstance(locale, str) or not locale.strip():
+        return BASE_LOCALE
+    wanted = locale.strip().replace("_", "-").lower()
+    for name in available:
+        if name.lower() == wanted:
+            return name
+    if wanted == "en" or wanted.startswith("en-"):
+        return BASE_LOCALE
+    return OTHER_LANGUAGES if OTHER_LANGUAGES in available else BASE_LOCALE
 
 
 def normal(words: str) -> str:
@@ -122,6 +148,15 @@ class Content:
     moves: Mapping[tuple[str, str], str] = field(
         default_factory=lambda: MappingProxyType({})
     )  # (from, to) -> line
+    locale: str = BASE_LOCALE  # whose words these are (a key of `locales`, or OTHER_LANGUAGES)
+    # Every locale's Content, on the one load() returns (each of them has none of its own).
+    locales: Mapping[str, Content] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    def for_locale(self, locale: str | None) -> Content:
+        """The words for a request's locale (pick_locale); itself when it knows no others."""
+        if not self.locales:
+            return self
+        return self.locales[pick_locale(locale, self.locales)]
 
     def routine(self, routine_id: str | None) -> Routine:
         """A version by id; the default (first) one for None."""
