@@ -7,6 +7,7 @@ mapping with those names (tests pass one). The README's configuration table list
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -51,6 +52,9 @@ class Config:
     )
     # Bearer token for GET /metrics from other hosts (loopback needs none); empty: loopback only.
     metrics_token: str = field(default="", repr=False)
+    # The operator's contact on the privacy notice (GET /privacy): an e-mail address or an
+    # https:// URL. Empty: the notice points to the skill's page in the Alexa app.
+    privacy_contact: str = ""
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, object]) -> Config:
@@ -74,6 +78,11 @@ class Config:
             raise ConfigError(f"RETENTION_DAYS must be a whole number of days, got {raw_days!r}") from None
         if retention_days < 1:
             raise ConfigError(f"RETENTION_DAYS must be at least 1, got {retention_days}")
+        contact = (get("PRIVACY_CONTACT", "") or "").strip()
+        if contact and not re.fullmatch(r"https://\S+|[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", contact):
+            raise ConfigError(
+                f"PRIVACY_CONTACT must be an e-mail address or an https:// URL, got {contact!r}"
+            )
         return cls(
             skill_ids=ids,
             verify_requests=_flag("ALEXA_VERIFY_REQUESTS", get("ALEXA_VERIFY_REQUESTS", "on") or "on"),
@@ -91,6 +100,7 @@ class Config:
             log_hash_salt=str(env.get("LOG_HASH_SALT") or ""),
             retention_days=retention_days,
             metrics_token=str(env.get("METRICS_TOKEN") or "").strip(),
+            privacy_contact=contact,
         )
 
     @classmethod

@@ -65,7 +65,8 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
 
     publishing = manifest["publishingInformation"]
     assert publishing["isAvailableWorldwide"] is False
-    assert publishing["distributionCountries"] == ["US"]
+    # en-AU serves New Zealand too (DESIGN.md, emergency numbers); each country's locale exists.
+    assert publishing["distributionCountries"] == ["AU", "CA", "GB", "IN", "NZ", "US"]
     assert publishing["category"] == "HEALTH_AND_FITNESS"
     assert publishing["testingInstructions"].strip()
     us = publishing["locales"]["en-US"]
@@ -73,10 +74,23 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
     assert us["summary"].strip() and len(us["summary"]) <= 160
     assert 1 <= len(us["examplePhrases"]) <= 3
     assert us["keywords"]
-    # Amazon's health-skill policy: the description must carry the disclaimer.
-    description = us["description"].lower()
-    assert "not a substitute for professional medical advice" in description
-    assert "healthcare provider" in description
+    # Amazon's health-skill policy: every locale's description carries the disclaimer, and
+    # names the care provider in that locale's words.
+    providers = {
+        "en-US": "your doctor or midwife",
+        "en-CA": "your health care provider",
+        "en-GB": "your midwife or gp",
+        "en-AU": "your midwife, gp or obstetrician",
+        "en-IN": "your doctor",
+    }
+    assert set(publishing["locales"]) == set(providers)
+    for locale, info in publishing["locales"].items():
+        description = info["description"].lower()
+        assert "not a substitute for professional medical advice" in description, locale
+        assert f"check with {providers[locale]} before" in description, locale
+        assert info["name"] == "My Back Stretches" and 0 < len(info["summary"]) <= 160, locale
+        assert 1 <= len(info["examplePhrases"]) <= 3 and info["keywords"], locale
+        assert ("antenatal" if locale in ("en-GB", "en-AU", "en-IN") else "prenatal") in info["keywords"]
 
     privacy = manifest["privacyAndCompliance"]
     assert {
@@ -95,12 +109,16 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
         "isExportCompliant": True,
         "containsAds": False,
     }
-    assert privacy["locales"]["en-US"]["privacyPolicyUrl"].startswith("https://")
+    # Each locale links the notice the service serves on the endpoint's own host.
+    assert {loc: v["privacyPolicyUrl"] for loc, v in privacy["locales"].items()} == {
+        loc: f"https://example.org/privacy?locale={loc}" for loc in providers
+    }
 
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ENDPOINT, "sslCertificateType": "Trusted"}
     assert "ALEXA_PRESENTATION_APL" in {
         i["type"] for i in manifest["apis"]["custom"]["interfaces"]
     }  # issue 14
+    assert {"type": "CAN_FULFILL_INTENT_REQUEST"} in manifest["apis"]["custom"]["interfaces"]  # issue 15
     events = manifest["events"]
     assert events["endpoint"]["uri"] == ENDPOINT
     assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
@@ -132,6 +150,57 @@ def test_missing_or_unusable_endpoint_exits_2(
     out = tmp_path / "p"
     assert main(["package", "--out", str(out), *argv]) == 2
     assert not out.exists()
+
+
+def _broken_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit) -> None:
+    import skill.commands.package as package
+
+    manifest = read_json(DEPLOY / "skill.json")
+    edit(manifest["manifest"])
+    path = tmp_path / "skill.json"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(package, "MANIFEST", path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (
+            lambda m: m["publishingInformation"]["locales"]["en-GB"].update(
+                examplePhrases=["Alexa, ask my back stretches to juggle"]
+            ),
+            "en-GB: example phrase 'Alexa, ask my back stretches to juggle' is no sample of its model",
+        ),
+        (
+            lambda m: m["publishingInformation"]["locales"]["en-IN"].update(description="Stretches."),
+            "en-IN: the description must say it is 'not a substitute for professional medical advice'",
+        ),
+        (
+            lambda m: m["privacyAndCompliance"]["locales"].pop("en-AU"),
+            "en-AU: no privacyAndCompliance locale",
+        ),
+        (
+            lambda m: m["publishingInformation"]["locales"].pop("en-CA"),
+            "en-CA: a model but no publishingInformation",
+        ),
+    ],
+    ids=["phrase", "disclaimer", "privacy", "publishing"],
+)
+def test_package_checks_every_locale_and_writes_nothing_on_a_problem(
+    edit, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _broken_manifest(tmp_path, monkeypatch, edit)
+    for argv in (["--endpoint", ENDPOINT], ["--target", "lambda"]):
+        out = tmp_path / "p"
+        assert main(["package", "--out", str(out), *argv]) == 1
+        assert says in capsys.readouterr().err
+        assert not out.exists()
+
+
+def test_every_locale_passes_the_package_checks() -> None:
+    from skill.commands.package import manifest_problems, read_sources
+
+    assert manifest_problems(*read_sources()) == []
 
 
 def test_repackaging_drops_a_removed_locale(project: Path) -> None:
@@ -408,11 +477,12 @@ def test_systemd_unit_runs_the_container_command_and_can_write_its_database() ->
     assert any(Path(sqlite).parent == Path(p) or Path(p) in Path(sqlite).parents for p in writable)
 
 
-def test_caddy_forwards_only_the_two_routes() -> None:
+def test_caddy_forwards_only_the_public_routes() -> None:
     caddy = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
     code = "\n".join(line.split("#", 1)[0] for line in caddy.splitlines())
-    assert sorted(re.findall(r"^\s*path\s+(\S+)\s*$", code, re.M)) == ["/alexa", "/healthz"]
-    assert len(re.findall(r"^\s*reverse_proxy\b", code, re.M)) == 2
+    assert sorted(re.findall(r"^\s*path\s+(\S+)\s*$", code, re.M)) == ["/alexa", "/healthz", "/privacy"]
+    assert len(re.findall(r"^\s*reverse_proxy\b", code, re.M)) == 3
+    assert re.search(r"@privacy \{\s*method GET HEAD\s*path /privacy\s*\}", code)
     assert re.search(r"^\s*respond 404\s*$", code, re.M)
     assert "{$SKILL_DOMAIN}" in code
 

@@ -2,7 +2,10 @@
 
 The source is interaction_model/source/model.toml (a small sample grammar, see
 skill/commands/_model_source.py) plus the exercises in the skill's content, which become
-the EXERCISE slot type. --check writes nothing: it exits 1, saying what differs, when a
+the EXERCISE slot type. Every English locale is generated from it: en-US from model.toml
+alone, each other locale from model.toml with its small override file on top
+(source/en-GB.toml: only what that locale says differently). A generated file without a
+source counts as stale too. --check writes nothing: it exits 1, saying what differs, when a
 generated file is missing or stale (run it in CI; run without --check to regenerate).
 """
 
@@ -67,6 +70,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     stale = 0
+    known = set(locales(args.source))
+    for orphan in sorted(p for p in args.out.glob("*.json") if p.stem not in known):
+        # A model with no source would still be packaged and deployed: never silently.
+        stale += 1
+        print(f"{orphan.name}: no source ({args.source.name}/{orphan.stem}.toml); delete it or add one")
     for locale in locales(args.source):
         try:
             text = render(generate(locale, args.source))

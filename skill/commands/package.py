@@ -1,8 +1,11 @@
 """`python -m skill package`: build the ASK CLI v2 project that `ask deploy` uploads.
 
 deploy/skill.json and interaction_model/*.json stay the single sources; this command only
-copies them into the layout the ASK CLI expects and fills in the endpoint, so the real
-domain never has to be committed.
+copies them into the layout the ASK CLI expects and fills in the endpoint, and each locale's
+privacyPolicyUrl (GET /privacy?locale=<locale> on the endpoint's host, skill/web/privacy.py),
+so the real domain never has to be committed. Before writing anything it checks every
+locale (manifest_problems): a model, the health disclaimer, example phrases that are samples
+of that locale's model, a privacy URL; a problem exits 1 and writes nothing.
 
 Two targets (deploy/README.md compares them):
 - `--target https` (default): the skill package only; Alexa calls your own HTTPS service.
@@ -34,6 +37,8 @@ import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from skill.commands._model_source import language_model, match
 
 # Resolved from this file, not the working directory, so the command works from anywhere.
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -126,15 +131,93 @@ def endpoint_problem(url: str) -> str | None:
     return None
 
 
+# --- checks every locale must pass before anything is written ---------------------------
+# Amazon's health-skill policy: the description says the skill is no substitute for advice.
+DISCLAIMER = "not a substitute for professional medical advice"
+SUMMARY_MAX = 160
+LAUNCH_PHRASES = ("open", "start", "launch", "begin", "load", "run", "talk to", "use")
+CONNECTING_WORDS = ("to", "for", "about", "if", "whether", "that")  # "ask <name> to ..."
+PRIVACY_PATH = "/privacy"
+
+
+def phrase_utterance(phrase: str, invocation: str) -> str | None:
+    """What an example phrase asks the skill ("Alexa, ask my back stretches to do X" -> "do x");
+    None for a plain launch; ValueError when it neither launches nor asks the skill."""
+    text = " ".join(phrase.lower().strip().rstrip(".?!").split())
+    if not text.startswith("alexa, "):
+        raise ValueError(f"{phrase!r} does not start with 'Alexa, '")
+    text = text[len("alexa, ") :]
+    if any(text == f"{launch} {invocation}" for launch in LAUNCH_PHRASES):
+        return None
+    for verb in ("ask", "tell"):
+        lead = f"{verb} {invocation} "
+        if text.startswith(lead):
+            words = text[len(lead) :].split(" ", 1)
+            return words[1] if words[0] in CONNECTING_WORDS and len(words) == 2 else " ".join(words)
+    raise ValueError(f"{phrase!r} neither launches nor asks {invocation!r}")
+
+
+def manifest_problems(template: dict[str, Any], models: dict[str, dict[str, Any]]) -> list[str]:
+    """Why a locale would fail certification or mislead, one line each; empty when all pass."""
+    body = template["manifest"]
+    publishing = body["publishingInformation"]["locales"]
+    privacy = body["privacyAndCompliance"].get("locales", {})
+    problems = []
+    for locale in sorted(set(publishing) | set(models) | set(privacy)):
+        info = publishing.get(locale)
+        if info is None:
+            problems.append(f"{locale}: a model but no publishingInformation")
+            continue
+        if locale not in models:
+            problems.append(f"{locale}: no interaction_model/{locale}.json")
+            continue
+        if locale not in privacy:
+            problems.append(f"{locale}: no privacyAndCompliance locale (privacyPolicyUrl)")
+        if DISCLAIMER not in info.get("description", "").lower():
+            problems.append(f"{locale}: the description must say it is {DISCLAIMER!r}")
+        if not info.get("name") or not 0 < len(info.get("summary", "")) <= SUMMARY_MAX:
+            problems.append(f"{locale}: a name and a summary of at most {SUMMARY_MAX} characters")
+        if not info.get("keywords"):
+            problems.append(f"{locale}: no keywords")
+        phrases = info.get("examplePhrases", [])
+        if not 1 <= len(phrases) <= 3:
+            problems.append(f"{locale}: one to three example phrases")
+        invocation = language_model(models[locale])["invocationName"]
+        for phrase in phrases:
+            try:
+                utterance = phrase_utterance(phrase, invocation)
+            except ValueError as exc:
+                problems.append(f"{locale}: {exc}")
+                continue
+            if utterance is not None and not match(models[locale], utterance):
+                problems.append(f"{locale}: example phrase {phrase!r} is no sample of its model")
+    return problems
+
+
+def privacy_url(endpoint: str, locale: str) -> str:
+    """The notice the service serves, on the endpoint's own host (Caddy forwards /privacy)."""
+    parts = urlsplit(endpoint)
+    return f"https://{parts.netloc}{PRIVACY_PATH}?locale={locale}"
+
+
 def build_manifest(template: dict[str, Any], endpoint: str, certificate_type: str) -> dict[str, Any]:
     manifest = copy.deepcopy(template)
     target = {"uri": endpoint, "sslCertificateType": certificate_type}
     body = manifest["manifest"]
     body["apis"]["custom"]["endpoint"] = dict(target)
+    for locale, entry in body["privacyAndCompliance"].get("locales", {}).items():
+        entry["privacyPolicyUrl"] = privacy_url(endpoint, locale)
     if "events" in body:
         # SkillDisabled events must reach the same service, which deletes the user's data.
         body["events"]["endpoint"] = dict(target)
     return manifest
+
+
+def read_sources() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """deploy/skill.json and every interaction_model/<locale>.json (fail here, not in the console)."""
+    template = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    models = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(MODELS_DIR.glob("*.json"))}
+    return template, models
 
 
 def write_project(out: Path, endpoint: str, certificate_type: str) -> list[Path]:
@@ -286,6 +369,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"package: {problem}: {endpoint}", file=sys.stderr)
         return EXIT_USAGE
     out = args.out if args.out is not None else DEFAULT_OUT
+    if not _checked():
+        return 1
     written = write_project(out, endpoint, args.certificate_type)
     for path in written:
         print(path)
@@ -297,8 +382,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checked() -> bool:
+    problems = manifest_problems(*read_sources())
+    for problem in problems:
+        print(f"package: {problem}", file=sys.stderr)
+    return not problems
+
+
 def run_lambda(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else DEFAULT_LAMBDA_OUT
+    if not _checked():
+        return 1
     env = dict(os.environ)
     skill_id = args.skill_id or env.get("ALEXA_SKILL_IDS", "").strip() or deployed_skill_id(out)
     table = args.table or env.get("DYNAMODB_TABLE", "").strip() or DEFAULT_TABLE
@@ -312,6 +406,11 @@ def run_lambda(args: argparse.Namespace) -> int:
             "checks it. After the first `ask deploy`, run this command again and deploy once more.",
             file=sys.stderr,
         )
+    print(
+        "package: note: privacyPolicyUrl stays as deploy/skill.json has it; on Lambda there is no "
+        "web service to serve /privacy, so point it at a notice you host (deploy/README.md)",
+        file=sys.stderr,
+    )
     if not env.get("STORAGE_KEY_SALT", "").strip():
         print(
             "package: note: STORAGE_KEY_SALT is not set; set it before the first user (README, Configuration)",

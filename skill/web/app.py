@@ -21,6 +21,7 @@ from skill.alexa import guard
 from skill.alexa.observe import Observed
 from skill.config import Config
 from skill.version import __version__
+from skill.web import privacy as privacy_notice
 from skill.web.body import BodyError, parse_envelope, parsed_deserializer
 from skill.web.health import StorageProbe
 from skill.web.logs import JsonFormatter, new_request_id
@@ -194,6 +195,19 @@ def create_app(
             }
         )
         response.status_code = 200 if writable else 503
+        return response
+
+    @app.get("/privacy")
+    def privacy_page() -> Response:
+        # The notice the store page links to (skill/web/privacy.py); ?locale=en-GB or Accept-Language.
+        locale = privacy_notice.notice_locale(content, request.args.get("locale"), request.accept_languages)
+        html = privacy_notice.render_notice(
+            content, locale, retention_days=cfg.retention_days, contact=cfg.privacy_contact
+        )
+        response = Response(html, status=200, content_type="text/html; charset=utf-8")
+        response.headers["Content-Language"] = locale
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        response.vary.add("Accept-Language")
         return response
 
     @app.get("/metrics")

@@ -379,10 +379,11 @@ def _locale_prompts(
     return {key: _fill(value, terms) for key, value in prompts.items()}
 
 
-def _content(base: Content, locale: str, prompts: Mapping[str, str]) -> Content:
+def _content(base: Content, locale: str, prompts: Mapping[str, str], terms: Mapping[str, str]) -> Content:
     return replace(
         base,
         locale=locale,
+        terms=MappingProxyType(dict(terms)),
         prompts=MappingProxyType(dict(prompts)),
         prompt_fields=MappingProxyType({key: frozenset(fields_of(t)) for key, t in prompts.items()}),
     )
@@ -403,8 +404,8 @@ def _localized(directory: Path, base: Content) -> Content:
                 f"{LOCALES_DIR}/{path.name}: name a locale (en-GB.toml) or {OTHER_LANGUAGES}.toml"
             )
         terms, own = (base_terms, base_own) if locale == BASE_LOCALE else _locale_file(path, base_terms)
-        prompts = _locale_prompts(locale, base.prompts, {**base_terms, **terms}, own)
-        variants[locale] = _content(base, locale, prompts)
+        terms = {**base_terms, **terms}
+        variants[locale] = _content(base, locale, _locale_prompts(locale, base.prompts, terms, own), terms)
     us = variants[BASE_LOCALE]
     return replace(us, locales=MappingProxyType(variants))
 

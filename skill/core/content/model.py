@@ -149,6 +149,9 @@ class Content:
         default_factory=lambda: MappingProxyType({})
     )  # (from, to) -> line
     locale: str = BASE_LOCALE  # whose words these are (a key of `locales`, or OTHER_LANGUAGES)
+    # The locale's terms as filled into the prompts (provider, prenatal, emergency), for the
+    # few places outside speech that use them (the privacy notice).
+    terms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # Every locale's Content, on the one load() returns (each of them has none of its own).
     locales: Mapping[str, Content] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
