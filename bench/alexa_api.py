@@ -4,8 +4,8 @@ The project asks GET {apiEndpoint}/v2/devices/{deviceId}/settings/System.timeZon
 start of a session until it knows her zone, then keeps it in her profile. Against a closed
 port every launch would try again (and log a warning); in production only a user's first
 launch pays for the call. This server answers "Europe/London" over HTTPS with a certificate
-from the bench CA, which the server under test trusts through REQUESTS_CA_BUNDLE (the
-variable `requests`, and so the project's API client, reads).
+from the local CA (LocalAlexaCA.server_tls), which the server under test trusts through
+REQUESTS_CA_BUNDLE (the variable `requests`, and so the project's API client, reads).
 """
 
 from __future__ import annotations

@@ -24,8 +24,18 @@ from pathlib import Path
 
 from bench.alexa_api import SettingsAPI
 from bench.report import Figure, at_least, below, exactly, info, log, main
-from bench.serve import REPO, Server, lua_rotation, post_each, run_wrk, wrk_path
-from bench.signing import BenchCA, signed_launches
+from bench.serve import (
+    REPO,
+    Server,
+    log_tails_on_failure,
+    lua_rotation,
+    post_each,
+    run_wrk,
+    skipped_without_wrk,
+    wrk_path,
+)
+from bench.signing import signed_launches
+from skill.commands._local_ca import LocalAlexaCA
 
 RATIO_FLOOR = 0.85  # (d) req/s over (c) req/s
 PROJECT_P99_MS = 18.0
@@ -69,7 +79,7 @@ def startup_seconds(tmp: Path, runs: int = 3) -> list[float]:
 
 
 def _load(
-    ca: BenchCA, tmp: Path, servers: dict[str, Server], api: SettingsAPI, seconds: int, rounds: int
+    ca: LocalAlexaCA, tmp: Path, servers: dict[str, Server], api: SettingsAPI, seconds: int, rounds: int
 ) -> dict[str, list[dict[str, int]]]:
     results: dict[str, list[dict[str, int]]] = {key: [] for key in servers}
     script = tmp / "signed.lua"
@@ -89,27 +99,16 @@ def _load(
 
 def run(quick: bool) -> list[Figure]:
     if wrk_path() is None:
-        log("compare: SKIPPED - wrk is not installed (Debian: apt-get install wrk)")
-        return [
-            Figure(
-                "compare",
-                "gunicorn + wrk",
-                None,
-                "",
-                "needs wrk",
-                None,
-                "SKIPPED: wrk not installed (Debian package `wrk`)",
-            )
-        ]
+        return skipped_without_wrk("compare")
     seconds, rounds = (3, 1) if quick else (8, 2)
     figures: list[Figure] = []
     rps: dict[str, float] = {}
     p99: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp_name, ExitStack() as stack:
         tmp = Path(tmp_name)
-        ca = BenchCA()
+        ca = LocalAlexaCA()
         root, chain = ca.save(tmp)
-        api = stack.enter_context(SettingsAPI(*ca.loopback_tls(tmp)))
+        api = stack.enter_context(SettingsAPI(*ca.server_tls(tmp)))
         env = {
             "BENCH_ROOT_PEM": str(root),
             "BENCH_CHAIN_PEM": str(chain),
@@ -119,12 +118,8 @@ def run(quick: bool) -> list[Figure]:
         servers = {
             key: stack.enter_context(Server(app, env, tmp / f"gunicorn-{key}.log")) for key, _, app in TARGETS
         }
-        try:
+        with log_tails_on_failure("compare", servers):
             results = _load(ca, tmp, servers, api, seconds, rounds)
-        except Exception:
-            for key, server in servers.items():
-                log(f"compare: gunicorn ({key}) log tail:\n{server.log_tail()}")
-            raise
         for key, label, _ in TARGETS:
             runs = results[key]
             requests = sum(r["requests"] for r in runs)

@@ -2,9 +2,10 @@
 
     python bench/edge_profile.py [-n 800] [--sort tottime|cumulative] [--top 10]
 
-Standalone on purpose (no import from tests.*): it makes its own throwaway CA (root ->
-intermediate -> echo-api.amazon.com leaf), signs every body like Alexa does, and gives the
-verifier that CA as its only trust root and a fake download, so nothing leaves the process.
+Standalone on purpose (no import from tests.*): it signs every body like Alexa does with the
+project's local CA (skill/commands/_local_ca.py: root -> intermediate -> echo-api.amazon.com
+leaf), and gives the verifier that CA as its only trust root and a fake download, so nothing
+leaves the process.
 Prints import + create_app time, per-request wall-clock mean, p50 and p99 and the process's CPU
 time per request (a first, unmeasured request fills the chain cache), then a cProfile of a
 second pass of N requests (top functions by self time).
@@ -13,7 +14,6 @@ second pass of N requests (top functions by self time).
 from __future__ import annotations
 
 import argparse
-import base64
 import cProfile
 import io
 import json
@@ -23,83 +23,15 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from skill.commands._local_ca import LocalAlexaCA
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-00000000bench"
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-bench.pem"
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def _name(cn: str) -> x509.Name:
-    return x509.Name(
-        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Bench"), x509.NameAttribute(NameOID.COMMON_NAME, cn)]
-    )
-
-
-def _usage(ca: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=not ca,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=ca,
-        crl_sign=ca,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _cert(
-    subject: str,
-    key,
-    issuer: x509.Name,
-    issuer_key,
-    *,
-    ca: bool,
-    path_len: int | None = None,
-    san: str | None = None,
-) -> x509.Certificate:
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(issuer)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=1))
-        .not_valid_after(NOW + timedelta(days=30))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
-        .add_extension(_usage(ca), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
-    if issuer_key is not key:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
-        )
-        builder = builder.add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
-    if san:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-def throwaway_ca() -> tuple[x509.Certificate, bytes, rsa.RSAPrivateKey]:
-    """(root, served PEM chain leaf-first, leaf key)."""
-    root_key, mid_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    leaf_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    root = _cert("Bench Root", root_key, _name("Bench Root"), root_key, ca=True)
-    mid = _cert("Bench Intermediate", mid_key, root.subject, root_key, ca=True, path_len=0)
-    leaf = _cert("echo-api.amazon.com", leaf_key, mid.subject, mid_key, ca=False, san="echo-api.amazon.com")
-    pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, mid))
-    return root, pem, leaf_key
 
 
 def launch_body(i: int) -> bytes:
@@ -134,13 +66,6 @@ def launch_body(i: int) -> bytes:
     ).encode()
 
 
-def signed(bodies: list[bytes], key: rsa.RSAPrivateKey) -> list[tuple[dict[str, str], bytes]]:
-    def sign(body: bytes) -> str:
-        return base64.b64encode(key.sign(body, padding.PKCS1v15(), hashes.SHA256())).decode()
-
-    return [({"SignatureCertChainUrl": CERT_URL, "Signature-256": sign(b)}, b) for b in bodies]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=800, help="requests per pass (default 800)")
@@ -148,20 +73,21 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args()
 
-    root, pem, leaf_key = throwaway_ca()
-    posts = signed([launch_body(i) for i in range(2 * args.n + 1)], leaf_key)
+    ca = LocalAlexaCA(cert_url=CERT_URL)  # certificates only: the web edge is not imported yet
 
     started = time.perf_counter()
     from skill import create_app
-    from skill.web.verification import RequestVerifier
+    from skill.web import verification  # noqa: F401  (timed with the import, as gunicorn's worker does)
 
     imported = time.perf_counter()
-    verifier = RequestVerifier([SKILL_ID], trust_roots=[root], fetch_chain=lambda url: pem, clock=lambda: NOW)
+    verifier = ca.verifier([SKILL_ID], clock=lambda: NOW)
     app = create_app(
         {"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory", "LOG_LEVEL": "WARNING"}, verifier=verifier
     )
     created = time.perf_counter()
     client = app.test_client()
+    # Signed after the start-up timing (signing imports the edge's header names).
+    posts = [(ca.sign(body), body) for body in (launch_body(i) for i in range(2 * args.n + 1))]
 
     def post(headers: dict[str, str], body: bytes) -> None:
         reply = client.post("/alexa", data=body, headers=headers, content_type="application/json")

@@ -15,8 +15,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.report import Figure, at_least, below, exactly, info, log, main
-from bench.serve import Server, lua_new_user_each_request, peak_rss_mb, run_wrk, wrk_path
+from bench.report import Figure, at_least, below, exactly, info, main
+from bench.serve import (
+    Server,
+    log_tails_on_failure,
+    lua_new_user_each_request,
+    peak_rss_mb,
+    run_wrk,
+    skipped_without_wrk,
+    wrk_path,
+)
 from bench.signing import LOOPBACK_API
 
 HTTP_RPS = 100.0
@@ -29,18 +37,7 @@ def run(quick: bool) -> list[Figure]:
     from skill.alexa.envelopes import launch_request
 
     if wrk_path() is None:
-        log("http: SKIPPED - wrk is not installed (Debian: apt-get install wrk)")
-        return [
-            Figure(
-                "http",
-                "gunicorn + wrk",
-                None,
-                "",
-                "needs wrk",
-                None,
-                "SKIPPED: wrk not installed (Debian package `wrk`)",
-            )
-        ]
+        return skipped_without_wrk("http")
     seconds = 3 if quick else 10
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         env = {
@@ -52,13 +49,10 @@ def run(quick: bool) -> list[Figure]:
         script = Path(tmp) / "launch.lua"
         script.write_text(lua_new_user_each_request(body, "BENCHUSER"))
         with Server("skill:create_app()", env, Path(tmp) / "gunicorn.log") as server:
-            try:
+            with log_tails_on_failure("http", {"project": server}):
                 if not quick:  # warm both workers (imports, first SQLite connection) off the clock
                     run_wrk(f"{server.base}/alexa", script, 1, CONNECTIONS)
                 stats = run_wrk(f"{server.base}/alexa", script, seconds, CONNECTIONS)
-            except Exception:
-                log(f"http: gunicorn log tail:\n{server.log_tail()}")
-                raise
             workers = server.workers()
             peaks = {pid: peak_rss_mb(pid) for pid in workers}
             startup_ms = server.startup_ms

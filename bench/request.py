@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.report import Figure, below, info, main, percentile
-from bench.signing import LOOPBACK_API, BenchCA
+from bench.signing import LOOPBACK_API
+from skill.commands._local_ca import LocalAlexaCA
 
 REQUEST_P95_MS = 50.0
 REQUEST_P99_MS = 100.0
@@ -30,7 +31,7 @@ class Client:
         from skill.alexa.envelopes import SKILL_ID
         from skill.storage import MemoryAdapter
 
-        self.ca = BenchCA()
+        self.ca = LocalAlexaCA()
         self.storage = MemoryAdapter()
         app = create_app(
             {

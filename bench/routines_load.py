@@ -26,7 +26,8 @@ from pathlib import Path
 
 from bench.load_driver import percentile, run_users
 from bench.serve import REPO, Server, free_port
-from bench.signing import LOOPBACK_API, BenchCA
+from bench.signing import LOOPBACK_API
+from skill.commands._local_ca import LocalAlexaCA
 
 USERS = 200
 WORKERS = 4
@@ -75,7 +76,7 @@ class Moto:
 
 
 def run_backend(backend: str, tmp: Path, speed: float, users: int) -> dict[str, float | str]:
-    ca = BenchCA()
+    ca = LocalAlexaCA()
     root, chain = ca.save(tmp)
     env = {
         "BENCH_ROOT_PEM": str(root),

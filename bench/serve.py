@@ -18,7 +18,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from bench.report import Figure, log
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -101,6 +104,33 @@ def free_port() -> int:
 
 def wrk_path() -> str | None:
     return shutil.which("wrk")
+
+
+def skipped_without_wrk(section: str) -> list[Figure]:
+    """What a figure under wrk reports when wrk is not installed: one SKIPPED row, and a log line."""
+    log(f"{section}: SKIPPED - wrk is not installed (Debian: apt-get install wrk)")
+    return [
+        Figure(
+            section,
+            "gunicorn + wrk",
+            None,
+            "",
+            "needs wrk",
+            None,
+            "SKIPPED: wrk not installed (Debian package `wrk`)",
+        )
+    ]
+
+
+@contextlib.contextmanager
+def log_tails_on_failure(section: str, servers: Mapping[str, Server]) -> Iterator[None]:
+    """Around a load run: if it fails, log each server's gunicorn log tail, then re-raise."""
+    try:
+        yield
+    except Exception:
+        for key, server in servers.items():
+            log(f"{section}: gunicorn ({key}) log tail:\n{server.log_tail()}")
+        raise
 
 
 def run_wrk(url: str, script: Path, seconds: float, connections: int, threads: int = 2) -> dict[str, int]:

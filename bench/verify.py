@@ -17,7 +17,8 @@ import sys
 from datetime import UTC, datetime
 
 from bench.report import Figure, below, info, main, percentile, time_ms
-from bench.signing import ECHO_API, SIGNATURE_HEADER, BenchCA, signed_launches
+from bench.signing import signed_launches
+from skill.commands._local_ca import ECHO_API, LocalAlexaCA
 
 VERIFY_MEAN_MS = 5.0
 
@@ -29,9 +30,10 @@ def run(quick: bool) -> list[Figure]:
     from cryptography.x509.verification import PolicyBuilder, Store
 
     from skill.alexa.envelopes import SKILL_ID
+    from skill.web.verification import SIGNATURE_HEADER
 
     n = 150 if quick else 500
-    ca = BenchCA()
+    ca = LocalAlexaCA()
     verifier = ca.verifier((SKILL_ID,))
     signed = signed_launches(ca, n, prefix="verify")
     first_ms = time_ms(lambda: verifier.verify(signed[0][1], signed[0][0]))  # fetches the chain

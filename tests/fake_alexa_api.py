@@ -1,36 +1,32 @@
 """A loopback HTTPS stand-in for Alexa's REST API (Settings now, Reminders later).
 
-It serves https://127.0.0.1:<port> with a certificate from its own throwaway CA (made with
-`cryptography` in a temp dir), records every call (method, path, headers, JSON body), and
-answers each path as told: a status with a body, a hang, a slow drip, a huge body, a redirect.
-Unknown paths get 404.
+It serves https://127.0.0.1:<port> with a server certificate from the project's local CA
+(skill/commands/_local_ca.py; files in a temp dir), records every call (method, path,
+headers, JSON body), and answers each path as told: a status with a body, a hang, a slow
+drip, a huge body, a redirect. Unknown paths get 404.
 
 Use the `alexa_api` fixture: import it into a test module (`from tests.fake_alexa_api import
-alexa_api_fixture`, then ask for `alexa_api`). It sets REQUESTS_CA_BUNDLE to the fake's CA (which skill.alexa.api trusts, like
-`requests` does) and NO_PROXY for loopback. Point a request envelope's
-context.System.apiEndpoint at `fake.endpoint`.
+alexa_api_fixture`, then ask for `alexa_api`). It sets REQUESTS_CA_BUNDLE to the local CA's
+root (which skill.alexa.api trusts, like `requests` does) and NO_PROXY for loopback. Point a
+request envelope's context.System.apiEndpoint at `fake.endpoint`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import ssl
 import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from skill.commands._local_ca import LocalAlexaCA
 
 __all__ = ["Call", "FakeAlexaApi", "alexa_api_fixture"]
 
@@ -65,72 +61,6 @@ def _json_bytes(body: Any) -> bytes:
     return json.dumps(body).encode("utf-8")
 
 
-def _san(name: str) -> x509.GeneralName:
-    try:
-        return x509.IPAddress(ipaddress.ip_address(name))
-    except ValueError:
-        return x509.DNSName(name)
-
-
-def _make_certificates(directory: Path, names: tuple[str, ...]) -> tuple[Path, Path, Path]:
-    """A CA and a leaf for `names`; returns (ca.pem, leaf.pem, leaf.key)."""
-    now = datetime.now(UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Fake Alexa API test CA")])
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    leaf = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([_san(name) for name in names]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    ca_file, cert_file, key_file = directory / "ca.pem", directory / "leaf.pem", directory / "leaf.key"
-    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    cert_file.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return ca_file, cert_file, key_file
-
-
 class FakeAlexaApi:
     """The fake server. Tell it how to answer, run the code under test, read `calls`.
 
@@ -139,7 +69,9 @@ class FakeAlexaApi:
 
     def __init__(self, cert_names: tuple[str, ...] = (HOST, "localhost")) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="fake-alexa-api-")
-        self.ca_file, cert_file, key_file = _make_certificates(Path(self._tmp.name), cert_names)
+        ca = LocalAlexaCA()
+        self.ca_file, _ = ca.save(Path(self._tmp.name))
+        cert_file, key_file = ca.server_tls(Path(self._tmp.name), cert_names)
         self._replies: dict[tuple[str, str], _Reply] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()

@@ -21,8 +21,9 @@ from ask_sdk_model.interfaces.system import SystemState
 
 from bench.load_driver import check_stored, implied_position, run_users
 from bench.serve import Server
-from bench.signing import LOOPBACK_API, BenchCA
+from bench.signing import LOOPBACK_API
 from skill.alexa.envelopes import SKILL_ID
+from skill.commands._local_ca import LocalAlexaCA
 from skill.storage import SQLiteAdapter
 
 USERS = 300
@@ -46,7 +47,7 @@ def _wait_for_workers(server: Server, killed: set[int], count: int, timeout: flo
 
 @pytest.mark.slow
 def test_two_kill_9s_mid_load_lose_no_row_and_tear_none(tmp_path: Path) -> None:
-    ca = BenchCA()
+    ca = LocalAlexaCA()
     root, chain = ca.save(tmp_path)
     db = tmp_path / "stretches.sqlite3"
     env = {

@@ -7,23 +7,33 @@ cryptography's strict CA/Browser-Forum path validator accepts it. Keys are gener
 process (RSA generation dominates the cost); certificates are cheap and made per variant.
 A verifier trusts it only when given `root` as its sole trust root: nothing here is trusted
 by default, so it cannot make a real deployment accept forged requests.
+
+The same CA serves the benchmark (bench/signing.py: signed requests, and the root and chain
+as files for servers in other processes) and issues loopback HTTPS server certificates
+(`server_tls`: EC keys, SANs for IP addresses or names) for the stand-ins of Alexa's REST
+API in bench/alexa_api.py and tests/fake_alexa_api.py, trusted through REQUESTS_CA_BUNDLE.
+Importing this module does not import the web edge (skill.web.verification is imported
+when a request is signed or a verifier built), so the bench can time that import itself.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-from collections.abc import Callable, Collection
+import ipaddress
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from skill.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER, RequestVerifier
+if TYPE_CHECKING:
+    from skill.web.verification import RequestVerifier
 
 __all__ = ["CERT_URL", "ECHO_API", "IMPORTED_AT", "LocalAlexaCA", "other_rsa_key"]
 
@@ -33,6 +43,7 @@ CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
 IMPORTED_AT = datetime.now(UTC).replace(microsecond=0)
 CA_LIFETIME = timedelta(days=3650)
 LeafKey = rsa.RSAPrivateKey
+ServerKey = ec.EllipticCurvePrivateKey
 SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 
@@ -129,17 +140,27 @@ def _intermediate(
     return cert, key
 
 
+def _general_name(name: str) -> x509.GeneralName:
+    """An IP address SAN for "127.0.0.1" and the like, a DNS name SAN for anything else."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
 def _leaf(
     issuer: x509.Certificate,
     issuer_key: SigningKey,
-    key: LeafKey,
-    dns_names: tuple[str, ...],
+    key: SigningKey,
+    common_name: str,
+    names: Sequence[str],
     not_before: datetime,
     not_after: datetime,
 ) -> x509.Certificate:
+    """An end-entity TLS server certificate for `names` (the SANs), signed by the issuer."""
     return (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, ECHO_API)]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
         .issuer_name(issuer.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -161,7 +182,7 @@ def _leaf(
             critical=True,
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False)
         .add_extension(_ski(key), critical=False)
         .add_extension(_aki(issuer_key), critical=False)
         .sign(issuer_key, hashes.SHA256())
@@ -194,8 +215,15 @@ class LocalAlexaCA:
         self.key: LeafKey = _rsa_key("leaf")
         intermediate, intermediate_key = _intermediate(self.issuer_label, self.intermediate_not_after)
         self.intermediate = intermediate
+        self._intermediate_key = intermediate_key
         self.leaf = _leaf(
-            intermediate, intermediate_key, self.key, self.dns_names, self.not_before, self.not_after
+            intermediate,
+            intermediate_key,
+            self.key,
+            ECHO_API,
+            self.dns_names,
+            self.not_before,
+            self.not_after,
         )
         served = (self.leaf, intermediate) if self.include_intermediate else (self.leaf,)
         self.chain_pem: bytes = _pem(*served)
@@ -221,6 +249,8 @@ class LocalAlexaCA:
 
     def sign(self, body: bytes, **kw: Any) -> dict[str, str]:
         """Headers as Alexa sends them for `body`; keyword arguments go to signature()."""
+        from skill.web.verification import CERT_URL_HEADER, SIGNATURE_HEADER
+
         return {CERT_URL_HEADER: self.cert_url, SIGNATURE_HEADER: self.signature(body, **kw)}
 
     def verifier(
@@ -231,9 +261,43 @@ class LocalAlexaCA:
         fetch_chain: Callable[[str], bytes] | None = None,
     ) -> RequestVerifier:
         """A verifier that trusts only this CA's root and downloads from it (never the network)."""
+        from skill.web.verification import RequestVerifier
+
         return RequestVerifier(
             tuple(skill_ids),
             trust_roots=[self.root],
             fetch_chain=fetch_chain or self.fetch_chain,
             clock=clock,
         )
+
+    def save(self, directory: Path) -> tuple[Path, Path]:
+        """The root and the served chain as PEM files in `directory`, for other processes: a
+        server's verifier trusts the first and "downloads" the second (bench.signing's
+        load_verifier), and REQUESTS_CA_BUNDLE may name the root (see server_tls)."""
+        root, chain = directory / "local-ca-root.pem", directory / "local-ca-chain.pem"
+        root.write_bytes(_pem(self.root))
+        chain.write_bytes(self.chain_pem)
+        return root, chain
+
+    def server_tls(self, directory: Path, names: Sequence[str] = ("127.0.0.1",)) -> tuple[Path, Path]:
+        """Certificate (with the intermediate) and key PEM files for an HTTPS server valid for
+        `names` (IP addresses or DNS names), issued under this CA's intermediate: a client
+        that trusts `root` (e.g. REQUESTS_CA_BUNDLE naming save()'s root file) accepts it."""
+        key: ServerKey = _ec_key("server")
+        cert = _leaf(
+            self.intermediate,
+            self._intermediate_key,
+            key,
+            names[0],
+            names,
+            self.not_before,
+            self.not_after,
+        )
+        cert_path, key_path = directory / "server-cert.pem", directory / "server-key.pem"
+        cert_path.write_bytes(_pem(cert, self.intermediate))
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        return cert_path, key_path
