@@ -105,16 +105,35 @@ def test_a_chain_that_failed_validation_is_remembered_with_its_reason(ca, served
     assert len(calls) == 1
 
 
+class HeldDownload:
+    """A fetch_chain that holds every download until released, then gives `outcome()`; with
+    `run_while_held`, several requests arrive while the first download is in flight."""
+
+    def __init__(self, outcome: Callable[[], bytes]) -> None:
+        self.outcome = outcome
+        self.calls: list[str] = []
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        self.started.set()
+        self.release.wait(5)
+        return self.outcome()
+
+    def run_while_held(self, count: int, request: Callable[[], None]) -> list[threading.Thread]:
+        threads = [threading.Thread(target=request) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        assert self.started.wait(5)
+        time.sleep(0.1)  # let the others arrive and wait
+        self.release.set()
+        for thread in threads:
+            thread.join(5)
+        return threads
+
+
 def test_concurrent_first_requests_share_one_download(ca) -> None:
-    started, release = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def slow(url: str) -> bytes:
-        calls.append(url)
-        started.set()
-        release.wait(5)
-        return ca.chain_pem
-
+    slow = HeldDownload(lambda: ca.chain_pem)
     verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=slow)
     body = launch_body()
     headers = ca.sign(body)
@@ -127,28 +146,16 @@ def test_concurrent_first_requests_share_one_download(ca) -> None:
         except VerificationError as error:
             outcomes.append(str(error))
 
-    threads = [threading.Thread(target=one) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    assert started.wait(5)
-    time.sleep(0.1)  # let the other seven arrive and wait
-    release.set()
-    for thread in threads:
-        thread.join(5)
+    slow.run_while_held(8, one)
     assert outcomes == ["ok"] * 8
-    assert calls == [CERT_URL]
+    assert slow.calls == [CERT_URL]
 
 
 def test_a_failed_shared_download_fails_every_waiter_and_frees_the_url(ca) -> None:
-    started, release = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def broken(url: str) -> bytes:
-        calls.append(url)
-        started.set()
-        release.wait(5)
+    def bug() -> bytes:
         raise RuntimeError("a bug in a fetcher")  # not an expected error: re-raised, not cached
 
+    broken = HeldDownload(bug)
     verifier = make_verifier(ca, clock=lambda: NOW, fetch_chain=broken)
     body = launch_body()
     errors: list[BaseException] = []
@@ -159,19 +166,12 @@ def test_a_failed_shared_download_fails_every_waiter_and_frees_the_url(ca) -> No
         except BaseException as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=one) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    assert started.wait(5)
-    time.sleep(0.1)
-    release.set()
-    for thread in threads:
-        thread.join(5)
+    threads = broken.run_while_held(4, one)
     assert len(errors) == 4 and not any(t.is_alive() for t in threads)
     assert verifier.chains._flights == {}
     with pytest.raises(RuntimeError):  # nothing cached: the next request tries again
         verifier.verify(ca.sign(body), body)
-    assert len(calls) == 2
+    assert len(broken.calls) == 2
 
 
 def test_junk_urls_never_evict_the_proven_chain(ca) -> None:

@@ -42,6 +42,18 @@ def _adapter(
     return build_dynamodb_adapter(config, clock=clock, read_timeout=30)
 
 
+def _table_without_ttl(endpoint: str) -> str:
+    """A table made outside the adapter (as by hand, or by an older version): no TTL yet."""
+    table = unique_table_name()
+    boto3.client("dynamodb", region_name=REGION, endpoint_url=endpoint).create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return table
+
+
 def _item(storage: Any, user: str = USER_A) -> dict[str, Any]:
     return storage.dynamodb.Table(storage.table_name).get_item(Key={"id": storage_key(user, "")})["Item"]
 
@@ -84,14 +96,8 @@ def test_an_expired_item_not_yet_deleted_reads_as_absent_and_a_save_starts_afres
 
 
 def test_a_table_with_ttl_on_another_attribute_is_refused(dynamo_endpoint: str, aws_env: None) -> None:
-    table = unique_table_name()
+    table = _table_without_ttl(dynamo_endpoint)
     client = boto3.client("dynamodb", region_name=REGION, endpoint_url=dynamo_endpoint)
-    client.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
     client.update_time_to_live(
         TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "ttl"}
     )
@@ -100,13 +106,7 @@ def test_a_table_with_ttl_on_another_attribute_is_refused(dynamo_endpoint: str, 
 
 
 def test_a_table_we_did_not_create_is_left_as_it_is(dynamo_endpoint: str, aws_env: None) -> None:
-    table = unique_table_name()
-    boto3.client("dynamodb", region_name=REGION, endpoint_url=dynamo_endpoint).create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    table = _table_without_ttl(dynamo_endpoint)
     storage = _adapter(dynamo_endpoint, FakeClock(), table=table, create=False)
     assert storage.ttl_status()[0] == "DISABLED"
 
@@ -138,13 +138,7 @@ def test_purge_does_not_scan_a_table_with_ttl(
 def test_purge_without_ttl_says_how_to_fix_it_and_scan_still_works(
     dynamo_endpoint: str, aws_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    table = unique_table_name()
-    boto3.client("dynamodb", region_name=REGION, endpoint_url=dynamo_endpoint).create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    table = _table_without_ttl(dynamo_endpoint)
     storage = _adapter(dynamo_endpoint, FakeClock(T0), table=table, create=False)
     storage.save_attributes(envelope(USER_A), {"v": 1})  # T0 = June 2025: long idle by now
     _dynamo_env(monkeypatch, dynamo_endpoint, table)

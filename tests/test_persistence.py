@@ -468,13 +468,18 @@ def test_each_thread_gets_its_own_connection(tmp_path: Path) -> None:
 # -- the purge command --------------------------------------------------------------------
 
 
+def _two_users_idle(path: Path, *, idle_a: float, idle_b: float) -> Path:
+    """USER_A ({"v": 1}) last saved `idle_a` days ago and USER_B ({"v": 2}) `idle_b` days ago."""
+    now = time.time()
+    for user, idle, doc in ((USER_A, idle_a, {"v": 1}), (USER_B, idle_b, {"v": 2})):
+        SQLiteAdapter(path, clock=lambda idle=idle: now - idle * DAY).save_attributes(envelope(user), doc)
+    return path
+
+
 def test_purge_command_removes_idle_users_and_prints_the_count(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "s.db"
-    now = time.time()
-    SQLiteAdapter(path, clock=lambda: now - 31 * DAY).save_attributes(envelope(USER_A), {"v": 1})
-    SQLiteAdapter(path, clock=lambda: now - 29 * DAY).save_attributes(envelope(USER_B), {"v": 2})
+    path = _two_users_idle(tmp_path / "s.db", idle_a=31, idle_b=29)
     monkeypatch.setenv("STORAGE_BACKEND", "sqlite")
     monkeypatch.setenv("SQLITE_PATH", str(path))
 
@@ -486,10 +491,7 @@ def test_purge_command_removes_idle_users_and_prints_the_count(
 def test_purge_command_defaults_to_the_configured_retention(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "s.db"
-    now = time.time()
-    SQLiteAdapter(path, clock=lambda: now - 11 * DAY).save_attributes(envelope(USER_A), {"v": 1})
-    SQLiteAdapter(path, clock=lambda: now - 9 * DAY).save_attributes(envelope(USER_B), {"v": 2})
+    path = _two_users_idle(tmp_path / "s.db", idle_a=11, idle_b=9)
     monkeypatch.setenv("SQLITE_PATH", str(path))
     monkeypatch.setenv("RETENTION_DAYS", "10")
     assert cli_main(["purge"]) == 0

@@ -17,13 +17,13 @@ import pytest
 from skill.storage import SQLiteAdapter, StorageError
 from skill.storage.privacy import storage_key
 from skill.storage.sqlite_schema import LATEST_VERSION
+from tests.processes import run_processes
 from tests.test_persistence import envelope
 
 REPO = Path(__file__).resolve().parents[1]
 PROCESSES = 4
 WRITES_PER_PROCESS = 500
 USERS = 50
-JOIN_TIMEOUT = 120.0  # seconds; a hang is a failure, not a stuck CI job
 
 
 def _owned_users(worker: int) -> list[int]:
@@ -73,24 +73,6 @@ def _write_same_user(path: str, worker: int, writes: int, barrier: Any, results:
     results.put((worker, errors))
 
 
-def _run_all(ctx: Any, target: Any, args_for: Any, count: int) -> dict[int, list[str]]:
-    barrier = ctx.Barrier(count)
-    results = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(*args_for(w), barrier, results)) for w in range(count)]
-    for p in procs:
-        p.start()
-    try:
-        # Drain before join: a child cannot exit while its queue data is unread.
-        reported = dict(results.get(timeout=JOIN_TIMEOUT) for _ in procs)
-    finally:
-        for p in procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.terminate()
-    assert [p.exitcode for p in procs] == [0] * count
-    return reported
-
-
 def _documents(path: Path) -> dict[str, str]:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -100,7 +82,7 @@ def _documents(path: Path) -> dict[str, str]:
 def test_many_processes_writing_different_users_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "shared" / "stretches.sqlite3"  # fresh: the workers race to create it
     ctx = multiprocessing.get_context("spawn")
-    reported = _run_all(ctx, _hammer, lambda w: (str(path), w), PROCESSES)
+    reported = run_processes(ctx, _hammer, lambda w: (str(path), w), PROCESSES)
 
     assert reported == {w: [] for w in range(PROCESSES)}, "no StorageError / database is locked"
     documents = _documents(path)
@@ -120,7 +102,7 @@ def test_two_processes_writing_the_same_user_never_corrupt_the_row(tmp_path: Pat
     path = tmp_path / "s.db"
     writes = 200
     ctx = multiprocessing.get_context("spawn")
-    reported = _run_all(ctx, _write_same_user, lambda w: (str(path), w, writes), 2)
+    reported = run_processes(ctx, _write_same_user, lambda w: (str(path), w, writes), 2)
 
     assert reported == {0: [], 1: []}
     final = json.loads(_documents(path)[storage_key("shared-user", "")])
@@ -156,7 +138,9 @@ def test_adapter_opened_before_fork_is_safe_in_children(tmp_path: Path) -> None:
     _INHERITED = SQLiteAdapter(tmp_path / "s.db")
     _INHERITED.save_attributes(envelope("parent"), {"before": "fork"})  # connection now open
     try:
-        reported = _run_all(multiprocessing.get_context("fork"), _use_inherited_adapter, lambda w: (w,), 2)
+        reported = run_processes(
+            multiprocessing.get_context("fork"), _use_inherited_adapter, lambda w: (w,), 2
+        )
         assert reported == {0: [], 1: []}
         # The parent's own connection still works and sees the children's writes.
         _INHERITED.save_attributes(envelope("parent"), {"after": "fork"})

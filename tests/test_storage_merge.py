@@ -15,6 +15,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from skill.storage import SQLiteAdapter, StorageError
 from skill.storage.merge import merge_documents
 from tests import dynamo_server, test_persistence
+from tests.processes import JOIN_TIMEOUT, run_processes
 from tests.test_persistence import DAY, T0, USER_A, Factory, FakeClock, envelope
 
 # Shared fixtures, bound here so pytest finds them in this module.
@@ -24,7 +25,6 @@ make_storage = test_persistence.make_storage
 storage = test_persistence.storage
 
 ROUNDS = 15
-JOIN_TIMEOUT = 120.0
 CUTOFF = datetime(2025, 1, 1, tzinfo=UTC)
 
 
@@ -144,17 +144,7 @@ def _assert_both_kept(final: dict[str, Any], start: datetime) -> None:
 def test_two_processes_completing_at_once_on_sqlite_keep_both(tmp_path: Path) -> None:
     path, start = str(tmp_path / "s.db"), recent()
     ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(2, timeout=30), ctx.Queue()
-    procs = [ctx.Process(target=_sqlite_worker, args=(path, w, start, barrier, results)) for w in range(2)]
-    for p in procs:
-        p.start()
-    try:
-        reported = dict(results.get(timeout=JOIN_TIMEOUT) for _ in procs)
-    finally:
-        for p in procs:
-            p.join(timeout=10)
-            if p.is_alive():
-                p.terminate()
+    reported = run_processes(ctx, _sqlite_worker, lambda w: (path, w, start), 2, barrier_timeout=30)
     assert reported == {0: None, 1: None}
     _assert_both_kept(SQLiteAdapter(path).get_attributes(envelope("shared-user")), start)
 
