@@ -14,6 +14,7 @@ the same progress.
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import threading
@@ -90,7 +91,10 @@ def run_user(
             started = time.monotonic()
             try:
                 status, raw = _post(url, body, sign(body), timeout)
-            except OSError as error:  # refused, reset by a killed worker, timed out
+            except (
+                OSError,
+                http.client.HTTPException,
+            ) as error:  # refused, reset or cut short by a killed worker, timed out
                 status, raw = 0, type(error).__name__.encode()
             if status == 200:
                 user.latencies.append(time.monotonic() - started)
