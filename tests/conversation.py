@@ -20,13 +20,16 @@ from skill.core.ssml import transcript
 from tests.envelopes import USER_ID, intent_request, launch_request, resolved_slot, session_ended_request
 from tests.ssml_checks import assert_alexa_ssml
 
-MODEL = Path(__file__).resolve().parents[1] / "interaction_model" / "en-US.json"
+MODELS = Path(__file__).resolve().parents[1] / "interaction_model"
+MODEL = MODELS / "en-US.json"
 MODEL_JSON = json.loads(MODEL.read_text(encoding="utf-8"))
+LOCALE_MODELS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in MODELS.glob("*.json")}
 
 
-def resolved(intent: str, slot: str, heard: str | None) -> dict[str, Any]:
-    """The slot as Alexa sends it: resolved against the model's type for that intent's slot."""
-    return resolved_slot(MODEL_JSON, intent, slot, heard)
+def resolved(intent: str, slot: str, heard: str | None, locale: str = "en-US") -> dict[str, Any]:
+    """The slot as Alexa sends it: resolved against the model's type for that intent's slot
+    (the locale's own model; en-US's for a locale the skill has none for)."""
+    return resolved_slot(LOCALE_MODELS.get(locale, MODEL_JSON), intent, slot, heard)
 
 
 @dataclass
@@ -125,9 +128,12 @@ def assert_ends_on_question(said: Said) -> None:
 
 
 class Conversation:
-    def __init__(self, client: Any, *, user_id: str = USER_ID, start: datetime | None = None) -> None:
+    def __init__(
+        self, client: Any, *, user_id: str = USER_ID, start: datetime | None = None, locale: str = "en-US"
+    ) -> None:
         self.client = client
         self.user_id = user_id
+        self.locale = locale  # request.locale of every request (issue 15)
         self.clock = start or datetime.now(UTC)
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
@@ -151,6 +157,7 @@ class Conversation:
             "session_attributes": self.attributes,
             "user_id": self.user_id,
             "timestamp": self.clock,
+            "locale": self.locale,
         }
 
     def post(self, body: dict[str, Any], label: str) -> Said:
@@ -170,7 +177,9 @@ class Conversation:
         return self.post(launch_request(**self._session()), "LaunchRequest")
 
     def intent(self, name: str, **slots: str | None) -> Said:
-        built = {key: resolved(name, key, value) for key, value in slots.items()} if slots else None
+        built = (
+            {key: resolved(name, key, value, self.locale) for key, value in slots.items()} if slots else None
+        )
         label = name + "".join(f" {k}={v}" for k, v in slots.items())
         return self.post(intent_request(name, built, **self._session()), label)
 

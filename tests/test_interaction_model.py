@@ -721,3 +721,119 @@ def test_built_in_slot_types_carry_no_resolutions_and_undeclared_slots_are_refus
         resolved_slot(MODEL, "FrequencyIntent", "exercise", "cat")
     with pytest.raises(KeyError, match="no intent"):
         resolved_slot(MODEL, "JuggleIntent", "ball", "red")
+
+
+# --- every English locale, from the one source (issue 15) ------------------------------------
+
+LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN")
+LOCALE_MODELS = {loc: json.loads((MODEL_DIR / f"{loc}.json").read_text(encoding="utf-8")) for loc in LOCALES}
+
+
+def test_the_locales_are_exactly_the_sources() -> None:
+    from skill.commands.model import locales
+
+    assert sorted(locales()) == sorted(LOCALES)
+    assert sorted(p.stem for p in MODEL_DIR.glob("*.json")) == sorted(LOCALES)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_committed_locale_model_is_what_its_source_generates(locale: str) -> None:
+    path = MODEL_DIR / f"{locale}.json"
+    assert path.read_text(encoding="utf-8") == render(generate(locale)), "run `python -m skill model`"
+
+
+def _shape(model: dict) -> tuple:
+    """What must not differ between locales: intents with their slots, and every slot type's ids."""
+    lm = model["interactionModel"]["languageModel"]
+    intents = tuple(
+        (i["name"], tuple((s["name"], s["type"]) for s in i.get("slots", []))) for i in lm["intents"]
+    )
+    types = tuple((t["name"], tuple(v["id"] for v in t["values"])) for t in lm.get("types", []))
+    return lm["invocationName"], intents, types
+
+
+@pytest.mark.parametrize("locale", LOCALES[1:])
+def test_locales_are_identical_in_intents_slots_and_slot_ids(locale: str) -> None:
+    assert _shape(LOCALE_MODELS[locale]) == _shape(MODEL)
+    # The exercise names come from the content in every locale: the server knows each one.
+    types = {t["name"]: t for t in LOCALE_MODELS[locale]["interactionModel"]["languageModel"]["types"]}
+    assert types["EXERCISE"] == TYPES["EXERCISE"]
+
+
+@pytest.mark.parametrize("locale", LOCALES[1:])
+def test_an_override_only_adds_and_every_us_sample_stays(locale: str) -> None:
+    """Small override files: a locale says more, never less, so a phrase that works in
+    en-US works everywhere; and each override really changes something."""
+    import tomllib
+
+    override = tomllib.loads((SOURCE_DIR / f"{locale}.toml").read_text(encoding="utf-8"))
+    assert set(override) <= {"phrases", "intent", "type"}, "the invocation name stays 'my back stretches'"
+    assert all(set(change) == {"add"} for change in override.get("intent", {}).values())
+    ours = {
+        i["name"]: set(i.get("samples", []))
+        for i in LOCALE_MODELS[locale]["interactionModel"]["languageModel"]["intents"]
+    }
+    for name, us_samples in ((i["name"], set(i.get("samples", []))) for i in LM["intents"]):
+        assert us_samples <= ours[name], (name, sorted(us_samples - ours[name])[:3])
+    assert LOCALE_MODELS[locale] != MODEL
+
+
+@pytest.mark.parametrize(
+    ("locale", "utterance", "intent"),
+    [
+        ("en-GB", "when should i ring my midwife", "WarningSignsIntent"),
+        ("en-GB", "when should i call my g. p.", "WarningSignsIntent"),
+        ("en-GB", "start my antenatal stretches", "StartRoutineIntent"),
+        ("en-GB", "i feel poorly", "SymptomIntent"),
+        ("en-AU", "i feel crook", "SymptomIntent"),
+        ("en-AU", "when should i call my obstetrician", "WarningSignsIntent"),
+        ("en-IN", "when should i consult my gynaecologist", "WarningSignsIntent"),
+        ("en-IN", "is this safe as antenatal exercise", "TrimesterIntent"),
+        ("en-CA", "when should i call my health care provider", "WarningSignsIntent"),
+    ],
+)
+def test_locale_phrasing_reaches_the_right_intent(locale: str, utterance: str, intent: str) -> None:
+    assert [name for name, _ in match(LOCALE_MODELS[locale], utterance)] == [intent]
+    assert not match(MODEL, utterance) or locale == "en-CA"  # en-US did not have it (nor needs it)
+
+
+def test_every_example_phrase_resolves_in_its_own_locales_model() -> None:
+    from skill.commands.package import phrase_utterance
+
+    manifest = json.loads((MODEL_DIR.parent / "deploy" / "skill.json").read_text(encoding="utf-8"))
+    publishing = manifest["manifest"]["publishingInformation"]["locales"]
+    assert sorted(publishing) == sorted(LOCALES)
+    for locale, info in publishing.items():
+        model = LOCALE_MODELS[locale]
+        asked = 0
+        for phrase in info["examplePhrases"]:
+            utterance = phrase_utterance(phrase, model["interactionModel"]["languageModel"]["invocationName"])
+            if utterance is None:
+                continue
+            asked += 1
+            assert match(model, utterance), f"{locale}: {phrase!r} -> {utterance!r} is no sample"
+        assert asked >= 1, f"{locale}: at least one example phrase asks something"
+
+
+def test_model_check_finds_a_stale_locale_and_a_model_without_a_source(tmp_path, capsys) -> None:
+    from skill.__main__ import main
+
+    out = ["--out", str(tmp_path)]
+    assert main(["model", *out]) == 0
+    assert sorted(p.stem for p in tmp_path.glob("*.json")) == sorted(LOCALES)
+    gb = tmp_path / "en-GB.json"
+    model = json.loads(gb.read_text())
+    warning = next(
+        i for i in model["interactionModel"]["languageModel"]["intents"] if i["name"] == "WarningSignsIntent"
+    )
+    warning["samples"].remove("when should i ring my midwife")
+    gb.write_text(json.dumps(model, indent=2))
+    (tmp_path / "en-ZA.json").write_text((tmp_path / "en-US.json").read_text())
+    capsys.readouterr()
+    assert main(["model", "--check", *out]) == 1
+    report = capsys.readouterr().out
+    assert "en-GB.json: stale" in report and "'when should i ring my midwife'" in report
+    assert "en-ZA.json: no source (source/en-ZA.toml)" in report
+    assert "en-US.json: up to date" in report
+    (tmp_path / "en-ZA.json").unlink()
+    assert main(["model", *out]) == 0 and main(["model", "--check", *out]) == 0

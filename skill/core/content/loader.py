@@ -373,8 +373,9 @@ def _locale_prompts(
         at = At(f"{LOCALES_DIR}/{name}.toml", f"prompts.{key}")
         if key not in base:
             raise at.error("is not a prompt of the base content", sep=": ")
-        if fields_of(value) != fields_of(base[key]):
-            raise at.error(f"must use the placeholders of the base prompt: {sorted(fields_of(base[key]))}")
+        wanted = fields_of(base[key]) - terms.keys()  # the terms it may use as it likes
+        if fields_of(value) - terms.keys() != wanted:
+            raise at.error(f"must use the placeholders of the base prompt: {sorted(wanted)}")
         prompts[key] = value
     return {key: _fill(value, terms) for key, value in prompts.items()}
 
