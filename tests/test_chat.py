@@ -16,7 +16,9 @@ import pytest
 from skill.__main__ import main
 from skill.commands import chat as chat_command
 from skill.commands._local_ca import LocalAlexaCA, other_rsa_key
-from skill.commands.chat import FALLBACK, Chat, Heard, Resolver, local_service, words_of
+from skill.commands._local_service import local_service
+from skill.commands._resolver import FALLBACK, Heard, Resolver, words_of
+from skill.commands.chat import Chat
 
 CHATS = Path(__file__).resolve().parent / "chat"
 MODEL = chat_command.DEFAULT_MODEL

@@ -5,219 +5,45 @@
     .venv/bin/python -m skill chat --speak              also play each answer through espeak-ng
 
 What happens to a typed line, as on a device:
-- Words are resolved against interaction_model/en-US.json the way Alexa's samples work:
-  "open|start|launch|... my back stretches" is a LaunchRequest; "ask|tell my back stretches
-  (to|for|about|...) <words>" is that request in a new session; anything else goes to the
-  open session. The words are matched against every intent's sample utterances with their
-  slots (skill.commands._model_source.match: a custom slot matches only its type's values
-  and synonyms), then against the common utterances Amazon documents for the built-in
-  intents the model declares (BUILT_IN_UTTERANCES). Slots go out with entity resolution
-  (skill.alexa.envelopes.resolved_slot: ER_SUCCESS_MATCH and the value's id). Nothing
-  matched: AMAZON.FallbackIntent, as Alexa does for an out-of-domain utterance.
+- The words become the request Alexa would send (skill/commands/_resolver.py: launch words,
+  one-shots, sample utterances with their slots, built-in intents, else the fallback intent).
 - The session is kept: its id and the attributes of each answer go into the next request.
   When an answer ends the session, the next line starts a new one, like a device.
   `/away` is her walking away (SessionEndedRequest EXCEEDED_MAX_REPROMPTS).
-- Every request goes through the real HTTP stack with verification on: the service
-  (create_app, SQLite in a temporary folder unless --db) listens on a loopback port with a
-  RequestVerifier that trusts only a certificate authority this command makes for itself
-  (skill/commands/_local_ca.py); each request is signed with it like Alexa signs hers.
+- Every request goes signed through the real HTTP stack with verification on
+  (skill/commands/_local_service.py: create_app on a loopback port, SQLite in a temporary
+  folder unless --db, a certificate authority this command makes for itself).
   Alexa's APIs (her time zone) point at a refusing loopback port: nothing calls Amazon.
 - The answer is printed with pauses as `[4 s]` (skill.core.ssml.transcript).
+
+This module holds the session loop and its printing; the two modules named above hold the
+resolution and the service.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from skill.alexa.envelopes import (
-    SKILL_ID,
-    USER_ID,
-    intent_request,
-    launch_request,
-    resolved_slot,
-    session_ended_request,
-)
-from skill.commands._model_source import language_model, match
+from skill.alexa.envelopes import USER_ID, intent_request, launch_request, session_ended_request
+from skill.commands._local_service import Post, local_service
+from skill.commands._resolver import FALLBACK, Heard, Resolver
 from skill.core.ssml import transcript
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "interaction_model" / "en-US.json"
 # Alexa's APIs for her time zone: nothing listens on port 1 of loopback, so the call is
 # refused at once and the skill falls back to UTC. Never Amazon's real endpoint.
 NO_ALEXA_API = "https://127.0.0.1:1"
-FALLBACK = "AMAZON.FallbackIntent"
-# How a user opens a skill, and joins a request to it ("Understand how users invoke custom
-# skills", D:custom-skills/understanding-how-users-invoke-custom-skills.html).
-LAUNCH_WORDS = ("open", "start", "launch", "begin", "load", "run", "talk to", "use", "play")
-ASK_WORDS = ("ask", "tell")
-CONNECTING_WORDS = ("to", "for", "about", "if", "whether", "that", "and")
-# A subset of the common utterances of the standard built-in intents ("Standard Built-in
-# Intents", D:custom-skills/standard-built-in-intents.html). Alexa knows these without
-# samples, so the model does not list them; only the intents the model declares are used.
-BUILT_IN_UTTERANCES: Mapping[str, tuple[str, ...]] = {
-    "AMAZON.YesIntent": ("yes", "yeah", "yep", "sure", "yes please"),
-    "AMAZON.NoIntent": ("no", "nope", "no thanks"),
-    "AMAZON.StopIntent": ("stop", "off", "shut up"),
-    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it"),
-    "AMAZON.HelpIntent": ("help", "help me", "can you help me"),
-    "AMAZON.PauseIntent": ("pause", "pause that"),
-    "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
-    "AMAZON.RepeatIntent": ("repeat", "say that again", "repeat that"),
-    "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
-    "AMAZON.NextIntent": ("next", "next one"),
-    "AMAZON.PreviousIntent": ("previous", "go back", "back up"),
-    "AMAZON.NavigateHomeIntent": ("go home", "home"),
-}
 AWAY, QUIT = "/away", "/quit"
 PROMPT = "you> "
-
-
-def words_of(text: str) -> str:
-    """Typed text as Alexa would hear it: lower case, no punctuation but apostrophes."""
-    text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"^\s*alexa\b[,!.]?", "", text)  # "Alexa, next" while she is talking
-    return " ".join(re.sub(r"[^a-z0-9' ]", " ", text).split())
-
-
-@dataclass(frozen=True)
-class Heard:
-    """What Alexa would send for one utterance."""
-
-    kind: str  # "LaunchRequest", "IntentRequest" or "SessionEndedRequest"
-    intent: str | None = None
-    slots: dict[str, dict[str, Any]] = field(default_factory=dict)
-    new_session: bool = False  # a launch or a one-shot ("ask ... to ...") opens a new session
-
-    def describe(self) -> str:
-        """One line for the transcript: what the words became."""
-        if self.intent is None:
-            return self.kind
-        parts = [self.intent]
-        for name, slot in self.slots.items():
-            if "value" not in slot:
-                continue
-            resolution = (slot.get("resolutions") or {}).get("resolutionsPerAuthority") or [{}]
-            if resolution[0].get("status", {}).get("code") == "ER_SUCCESS_MATCH":
-                parts.append(f'{name}: "{slot["value"]}" = {resolution[0]["values"][0]["value"]["id"]}')
-            else:
-                parts.append(f'{name}: "{slot["value"]}"')
-        return ", ".join(parts)
-
-
-class Resolver:
-    """Typed words -> the request Alexa would send, from the interaction model alone."""
-
-    def __init__(self, model: Mapping[str, Any]) -> None:
-        self.model = model
-        lm = language_model(model)
-        self.invocation = words_of(lm["invocationName"])
-        declared = {intent["name"] for intent in lm["intents"]}
-        self.built_ins = {
-            phrase: name
-            for name, phrases in BUILT_IN_UTTERANCES.items()
-            if name in declared
-            for phrase in phrases
-        }
-        self.builtin_slot_types = {
-            intent["name"]: {s["name"] for s in intent.get("slots", []) if s["type"].startswith("AMAZON.")}
-            for intent in lm["intents"]
-        }
-        self.declared_slots = {
-            intent["name"]: [s["name"] for s in intent.get("slots", [])] for intent in lm["intents"]
-        }
-
-    def hear(self, text: str) -> Heard:
-        said = words_of(text)
-        inv = re.escape(self.invocation)
-        launch = "|".join(map(re.escape, LAUNCH_WORDS))
-        if re.fullmatch(rf"(?:(?:{launch}) )?{inv}", said):
-            return Heard("LaunchRequest", new_session=True)
-        ask = "|".join(ASK_WORDS + LAUNCH_WORDS)
-        joined = "|".join(CONNECTING_WORDS)
-        one_shot = re.fullmatch(rf"(?:{ask}) {inv}(?: (?:{joined}))? (.+)", said)
-        if one_shot:
-            return self.intent(one_shot[1], new_session=True)
-        return self.intent(said)
-
-    def intent(self, said: str, *, new_session: bool = False) -> Heard:
-        found = match(self.model, said)
-        if found:
-            # Several samples may fit; prefer the one that left the least to free-form slots.
-            name, words = min(found, key=lambda hit: len(self.builtin_slot_types[hit[0]] & hit[1].keys()))
-        elif said in self.built_ins:
-            name, words = self.built_ins[said], {}
-        else:
-            name, words = FALLBACK, {}
-        slots = {
-            slot: resolved_slot(self.model, name, slot, words.get(slot))
-            for slot in self.declared_slots.get(name, [])
-        }
-        return Heard("IntentRequest", name, slots, new_session)
-
-
-# --- the service on loopback, verification on ---------------------------------------
-
-
-Post = Callable[[dict[str, Any]], tuple[int, dict[str, Any]]]
-
-
-@contextmanager
-def local_service(database: Path) -> Iterator[Post]:
-    """create_app() on a loopback port, verifying with a local CA; yields post(envelope)."""
-    from werkzeug.serving import make_server
-
-    from skill.commands._local_ca import LocalAlexaCA
-    from skill.web.app import create_app
-
-    ca = LocalAlexaCA()
-    settings = {
-        "STORAGE_BACKEND": "sqlite",
-        "SQLITE_PATH": str(database),
-        "ALEXA_SKILL_IDS": SKILL_ID,
-        "ALEXA_VERIFY_REQUESTS": "on",
-        "LOG_LEVEL": "ERROR",
-    }
-    app = create_app(settings, verifier=ca.verifier([SKILL_ID]))
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log between the turns
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/alexa"
-
-    def post(envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        body = json.dumps(envelope).encode()
-        headers = {"Content-Type": "application/json", **ca.sign(body)}
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=10) as reply:
-                return reply.status, json.loads(reply.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"{}")
-
-    try:
-        yield post
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-
-
-# --- the conversation ----------------------------------------------------------------
 
 
 class Chat:
