@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from skill.core import screen
+from skill.core import poses, screen
 from skill.core.content import default
 from skill.core.pacing import DOSES, PACES, Settings, plan, speaking_seconds
 from skill.core.ssml import render
@@ -93,11 +93,11 @@ def test_lead_in_lines_are_shown_while_said_and_the_pacer_starts_after_them() ->
 
 
 def test_every_stretch_has_its_own_two_keyframe_figure() -> None:
-    assert set(EXERCISES) <= set(screen.POSES)
-    shapes = {tuple(sorted(screen.figure(i)["a"].items())) for i in EXERCISES}
+    assert set(EXERCISES) <= set(poses.POSES)
+    shapes = {tuple(sorted(poses.figure(i)["a"].items())) for i in EXERCISES}
     assert len(shapes) == len(EXERCISES)
     for exercise_id in EXERCISES:
-        fig = screen.figure(exercise_id)
+        fig = poses.figure(exercise_id)
         assert fig["a"].keys() == fig["b"].keys() and fig["a"] != fig["b"] and fig["label"]
 
 
