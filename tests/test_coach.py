@@ -159,7 +159,9 @@ def test_the_wait_and_carry_on_keep_her_place() -> None:
     ],
 )
 def test_the_end_of_the_routine_says_what_she_did(path, said, counted) -> None:
-    out = step(ctx(profile=HEARD), Kind.START)
+    # offered a reminder yesterday: no offer now, so a finished routine ends the session
+    # (the offer itself: tests/test_reminders_coach.py)
+    out = step(ctx(profile=replace(HEARD, reminder_offered=NOW - timedelta(days=1))), Kind.START)
     for kind in path:
         out = step(out, kind)
     assert out.reply.end_session and out.profile.position is None
@@ -276,7 +278,7 @@ def test_state_round_trips_through_session_attributes() -> None:
         tipped=True,
     )
     assert attributes.from_attributes(attributes.to_attributes(state), CONTENT) == state
-    assert attributes.to_attributes(state)["coach"]["v"] == 3
+    assert attributes.to_attributes(state)["coach"]["v"] == 4
 
 
 def test_v1_attributes_are_upgraded() -> None:
@@ -384,8 +386,11 @@ def test_profile_round_trips_and_keeps_only_progress() -> None:
         "time_zone",
         "last_seen",
         "routine",
+        "reminder",  # issue 12: her reminder's days, time and alert tokens (no health detail)
+        "reminder_offered",
+        "reminder_declined",
     }
-    assert doc["v"] == 3 and doc["position"]["current"] == "childs_pose"
+    assert doc["v"] == 4 and doc["position"]["current"] == "childs_pose"
     back, problems = prof.from_document(doc, CONTENT)
     assert back == profile and problems == []
 

@@ -155,7 +155,7 @@ def test_every_intent_in_every_mode_gives_a_valid_answer(
     if intent == "SymptomIntent":  # bleeding: a warning sign
         said.says("doctor or midwife", "emergency number", "can't call anyone")
     if not said.ends_session:
-        assert said.state["v"] == 3 and said.state["mode"]
+        assert said.state["v"] == 4 and said.state["mode"]
     assert "Sorry, something went wrong" not in said.speech
 
 
@@ -172,7 +172,7 @@ def test_each_stretch_is_one_paced_response_in_order(talk: Conversation) -> None
         assert said.state["done"] == IDS[: number - 1]
         said = talk.intent("AMAZON.NextIntent")
     said.says("Well done", "finished all five")
-    assert said.ends_session
+    assert said.state["mode"] == "reminder"  # issue 12: the reminder offer, first time only
 
 
 def test_finishing_records_the_date_and_clears_the_place(talk: Conversation, storage) -> None:
@@ -193,6 +193,9 @@ def test_finishing_records_the_date_and_clears_the_place(talk: Conversation, sto
         "time_zone",
         "last_seen",
         "routine",
+        "reminder",  # issue 12: her reminder's days, time and alert tokens (no health detail)
+        "reminder_offered",
+        "reminder_declined",
     }
 
 
@@ -485,7 +488,7 @@ def post(client, intent: str, attributes: dict, **slots) -> Said:
 def test_v1_routine_attributes_are_upgraded(client, caplog) -> None:
     caplog.set_level(logging.WARNING)
     said = post(client, "AMAZON.NextIntent", v1()).says("Stretch 4 of 5: wall angels")
-    assert said.state["v"] == 3 and said.state["current"] == "wall_angels"
+    assert said.state["v"] == 4 and said.state["current"] == "wall_angels"
     assert said.state["done"] == IDS[:3] and said.state["spent_s"] > 240
     assert "discarded" not in caplog.text
 
@@ -539,7 +542,7 @@ def test_unreadable_session_state_apologises_and_restarts_her_stretch(
 ) -> None:
     caplog.set_level(logging.WARNING)
     said = post(client, intent, attributes).says("Sorry, I lost track of where we were")
-    assert said.state["v"] == 3 and not said.ends_session
+    assert said.state["v"] == 4 and not said.ends_session
     if salvaged is None:
         said.says(Q("ask_idle"))
         assert said.state["mode"] == "idle"

@@ -220,7 +220,8 @@ def test_2_doing_all_five_is_counted(talk: Conversation, storage) -> None:
     for _ in range(4):
         talk.intent("AMAZON.NextIntent")
     said = talk.intent("AMAZON.NextIntent").says("finished all five", "once in the last seven days")
-    assert said.ends_session and len(stored(storage)["completed"]) == 1
+    assert said.state["mode"] == "reminder"  # issue 12: the reminder offer keeps it open
+    assert len(stored(storage)["completed"]) == 1
     talk.intent("FrequencyIntent").says("once in the last seven days")
 
 

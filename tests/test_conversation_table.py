@@ -10,6 +10,10 @@ angels (stretch 3) with the first two done, where a stretch applies, in the orde
 standard routine had before issue 13 (a session state saved then keeps its order; the
 content's order now puts the two floor stretches together). The `version` row offers the
 seated version on top of the routine; the `floor` column is "the floor is hard".
+Issue 12: the reminder rows ask on top of the routine (the suggested Monday, Wednesday and
+Friday at 7 pm; which days; what time on Monday and Thursday); `CREATE` = no words yet, the
+coach asks the Alexa layer to create the reminder (Effect.CREATE_REMINDER) and speaks once
+Alexa has answered (tests/test_reminders*.py). After "how often" in idle, the offer comes.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from skill.core.coach.questions import question
 from skill.core.content import default
 from skill.core.events import Event, Kind
 from skill.core.profile import Profile
+from skill.core.reminders import SUGGESTED, Draft
 from skill.core.routine import Mode, RoutineState, fresh
 from skill.core.ssml import render as render_ssml
 from skill.core.ssml import speak
@@ -61,25 +66,34 @@ EVENTS = {
     "delete_data": Event(Kind.DELETE_DATA),
     "fallback": Event(Kind.FALLBACK),
     "floor": Event(Kind.FLOOR),
+    # issue 12: her own days and time; "change my reminder" and "cancel my reminders" with
+    # no reminder yet; a "no" to Alexa's permission question for a reminder to set
+    "remind": Event(Kind.REMIND, days=("MO", "TH"), at="19:00"),
+    "change_reminder": Event(Kind.CHANGE_REMINDER),
+    "cancel_reminders": Event(Kind.CANCEL_REMINDERS),
+    "permission": Event(Kind.PERMISSION, "denied", days=("MO", "TH"), at="19:00"),
 }
 ORDER = ("cat_cow", "shoulder_squeezes", "wall_angels", "childs_pose", "chest_opener")
 
 GRID = """
-mode       start  next      skip      previous   repeat   start_over continue  yes       no      wait    stop exercise describe  ask     adjust  symptom delete_data fallback floor
-idle       R:cat  R:cat     idle      idle       idle     R:cat      R:cat     R:cat     END     waiting END  S:chest  described idle    idle    END     delete      idle version
-ready      R:cat  R:cat     ready     ready      ready    R:cat      R:cat     R:cat     END     waiting END  S:chest  described ready   ready   END     delete      ready version
-resume     R:cat  R:wall    R:child   R:squeeze  resume   R:cat      R:wall    R:wall    fresh   waiting END  R:chest  described resume  resume  END     delete      resume version
-fresh      R:cat  R:cat     fresh     fresh      fresh    R:cat      R:cat     R:cat     END     waiting END  S:chest  described fresh   fresh   END     delete      fresh version
-again      R:cat  R:cat     again     again      again    R:cat      R:cat     R:cat     END     waiting END  S:chest  described again   again   END     delete      again version
-routine    R:cat  R:child   R:child   R:squeeze  R:wall   R:cat      R:child   R:child   routine waiting END  R:chest  described routine R:wall  END     delete      routine version
-single     R:cat  R:child   R:child   S:squeeze  S:wall   R:cat      R:child   R:child   END     waiting END  S:chest  described single  S:wall  END     delete      single version
-described  R:cat  R:child   R:child   R:squeeze  described R:cat     R:child   R:child   routine waiting END  R:chest  described routine R:wall  END     delete      described version
-waiting    R:cat  R:child   R:child   R:squeeze  R:wall   R:cat      R:wall    R:wall    waiting waiting END  R:chest  described routine R:wall  END     delete      waiting version
-check      R:cat  R:child   R:child   R:squeeze  check    R:cat      R:child   pain      gentler waiting END  R:chest  described routine R:wall  END     delete      check version
-gentler    R:cat  R:child   R:child   R:squeeze  gentler  R:cat      R:wall    R:wall    routine waiting END  R:chest  described routine R:wall  END     delete      gentler version
-pain       R:cat  R:child   R:child   R:squeeze  pain     R:cat      R:child   R:child   END     waiting END  R:chest  described routine R:wall  END     delete      pain version
-delete     R:cat  R:child   R:child   R:squeeze  delete   R:cat      R:child   END       routine waiting END  R:chest  described routine R:wall  END     delete      delete version
-version    R:cat  R:child   R:child   R:squeeze  version  R:cat      R:wall/seated R:wall/seated routine waiting END R:chest described routine R:wall END delete version version
+mode          start next    skip    previous  repeat        start_over continue      yes           no      wait    stop exercise describe  ask      adjust symptom delete_data fallback      floor   remind   change_reminder cancel_reminders permission
+idle          R:cat R:cat   idle    idle      idle          R:cat      R:cat         R:cat         END     waiting END  S:chest  described reminder idle   END     delete      idle          version reminder reminder        idle             idle
+ready         R:cat R:cat   ready   ready     ready         R:cat      R:cat         R:cat         END     waiting END  S:chest  described ready    ready  END     delete      ready         version reminder reminder        ready            ready
+resume        R:cat R:wall  R:child R:squeeze resume        R:cat      R:wall        R:wall        fresh   waiting END  R:chest  described resume   resume END     delete      resume        version reminder reminder        resume           resume
+fresh         R:cat R:cat   fresh   fresh     fresh         R:cat      R:cat         R:cat         END     waiting END  S:chest  described fresh    fresh  END     delete      fresh         version reminder reminder        fresh            fresh
+again         R:cat R:cat   again   again     again         R:cat      R:cat         R:cat         END     waiting END  S:chest  described again    again  END     delete      again         version reminder reminder        again            again
+routine       R:cat R:child R:child R:squeeze R:wall        R:cat      R:child       R:child       routine waiting END  R:chest  described routine  R:wall END     delete      routine       version reminder reminder        routine          routine
+single        R:cat R:child R:child S:squeeze S:wall        R:cat      R:child       R:child       END     waiting END  S:chest  described single   S:wall END     delete      single        version reminder reminder        single           single
+described     R:cat R:child R:child R:squeeze described     R:cat      R:child       R:child       routine waiting END  R:chest  described routine  R:wall END     delete      described     version reminder reminder        routine          routine
+waiting       R:cat R:child R:child R:squeeze R:wall        R:cat      R:wall        R:wall        waiting waiting END  R:chest  described routine  R:wall END     delete      waiting       version reminder reminder        routine          routine
+check         R:cat R:child R:child R:squeeze check         R:cat      R:child       pain          gentler waiting END  R:chest  described routine  R:wall END     delete      check         version reminder reminder        routine          routine
+gentler       R:cat R:child R:child R:squeeze gentler       R:cat      R:wall        R:wall        routine waiting END  R:chest  described routine  R:wall END     delete      gentler       version reminder reminder        routine          routine
+pain          R:cat R:child R:child R:squeeze pain          R:cat      R:child       R:child       END     waiting END  R:chest  described routine  R:wall END     delete      pain          version reminder reminder        routine          routine
+delete        R:cat R:child R:child R:squeeze delete        R:cat      R:child       END           routine waiting END  R:chest  described routine  R:wall END     delete      delete        version reminder reminder        routine          routine
+version       R:cat R:child R:child R:squeeze version       R:cat      R:wall/seated R:wall/seated routine waiting END  R:chest  described routine  R:wall END     delete      version       version reminder reminder        routine          routine
+reminder      R:cat R:child R:child R:squeeze reminder      R:cat      CREATE        CREATE        routine waiting END  R:chest  described routine  R:wall END     delete      reminder      version reminder reminder        routine          routine
+reminder_days R:cat R:child R:child R:squeeze reminder_days R:cat      R:child       reminder_time routine waiting END  R:chest  described routine  R:wall END     delete      reminder_days version reminder reminder        routine          routine
+reminder_time R:cat R:child R:child R:squeeze reminder_time R:cat      R:child       reminder      routine waiting END  R:chest  described routine  R:wall END     delete      reminder_time version reminder reminder        routine          routine
 """
 
 
@@ -102,6 +116,13 @@ def setup_state(mode: Mode) -> RoutineState:
     extra: dict[str, str] = {"about": "childs_pose"} if mode is Mode.DESCRIBED else {}
     if mode is Mode.VERSION:
         extra = {"offer": "seated"}
+    drafts = {
+        Mode.REMINDER: SUGGESTED,
+        Mode.REMINDER_DAYS: Draft(),
+        Mode.REMINDER_TIME: Draft(("MO", "TH")),
+    }
+    if mode in drafts:
+        return replace(on_wall, mode=mode, back=Mode.ROUTINE, draft=drafts[mode])
     return replace(on_wall, mode=mode, back=Mode.ROUTINE, **extra)
 
 
@@ -117,6 +138,10 @@ def test_every_mode_and_event(mode: str, event: str, expected: str) -> None:
     reply = out.reply
     spoken = [p for p in reply.parts if isinstance(p, str)]
     timelines = [p for p in reply.parts if isinstance(p, Timeline)]
+    if expected == "CREATE":
+        assert coach.Effect.CREATE_REMINDER in out.effects and not reply.parts and not reply.end_session
+        assert out.state.mode is Mode.REMINDER and out.state.draft == state.draft
+        return
     full = speak(render_ssml(reply.parts))
     assert_alexa_ssml(full)
     if expected == "END":

@@ -1,10 +1,10 @@
 """Session attributes <-> RoutineState, versioned, with a tested upgrade path.
 
 Pure: no ask-sdk, no Flask. Session attributes hold one object under STATE_KEY ("coach"),
-schema version 3:
+schema version 4:
 
     {
-      "v": 3,
+      "v": 4,
       "mode": "routine",         # a Mode value, see below
       "back": "routine" | null,  # for the modes that sit on top of another: where to return
       "version": "seated",       # the routine version (content routines.toml) she is doing
@@ -16,12 +16,15 @@ schema version 3:
       "pace": "normal", "dose": "standard",
       "topic": "frequency" | null,   # the last answer, for "repeat" when no stretch runs
       "about": "childs_pose" | null, # the stretch just described (mode "described")
-      "tipped": true             # "Alexa, next / Alexa, wait" was said this session
+      "tipped": true,            # "Alexa, next / Alexa, wait" was said this session
+      "draft": {"days": ["MO", "TH"], "time": "19:00"} | null   # a reminder being chosen
+                                 # (modes reminder, reminder_days, reminder_time; time may be null)
     }
 
 Older schemas are upgraded on read, one step at a time: 1 (index-based, string modes
 "resume_offer"...) -> 2 (by id, Mode values) -> 3 (adds "version", which was always the
-one routine there was, "standard", and "offer"). `order` is kept as saved, so a state
+one routine there was, "standard", and "offer") -> 4 (adds "draft", the reminder she is
+choosing; a version-3 state was never choosing one). `order` is kept as saved, so a state
 written before the standard order changed finishes in the order it began; it must hold
 exactly the version's stretches. Anything unreadable is reported to the caller, which
 restarts her current stretch gracefully.
@@ -34,9 +37,11 @@ from typing import Any
 
 from skill.core.content import Content
 from skill.core.pacing import Settings
+from skill.core.reminders import DAYS, Draft, parse_time
 from skill.core.routine import (
     DEFAULT_VERSION,
     OVERLAYS,
+    REMINDING,
     STRETCHING,
     TOPICS,
     Mode,
@@ -45,7 +50,7 @@ from skill.core.routine import (
 )
 
 STATE_KEY = "coach"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def to_attributes(state: RoutineState) -> dict[str, Any]:
@@ -65,6 +70,9 @@ def to_attributes(state: RoutineState) -> dict[str, Any]:
             "topic": state.topic,
             "about": state.about,
             "tipped": state.tipped,
+            "draft": None
+            if state.draft is None
+            else {"days": list(state.draft.days), "time": state.draft.time},
         }
     }
 
@@ -91,6 +99,8 @@ def from_attributes(attributes: Mapping[str, Any] | None, content: Content) -> R
             raw = upgrade_v1(raw)
         if raw.get("v") == 2:
             raw = upgrade_v2(raw)
+        if raw.get("v") == 3:
+            raw = upgrade_v3(raw)
         if raw.get("v") != SCHEMA_VERSION:
             raise ValueError(f"schema version {raw.get('v')!r}, expected {SCHEMA_VERSION}")
         return _parse(raw, content)
@@ -141,6 +151,11 @@ def upgrade_v2(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {**raw, "v": 3, "version": DEFAULT_VERSION, "offer": None}
 
 
+def upgrade_v3(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Version 3 had no reminders: nobody was choosing one."""
+    return {**raw, "v": 4, "draft": None}
+
+
 _V1_TOPICS = {
     "FrequencyIntent": "frequency",
     "TrimesterIntent": "trimester",
@@ -183,6 +198,13 @@ def _parse(raw: Mapping[str, Any], content: Content) -> RoutineState:
     tipped = raw.get("tipped", False)
     if not isinstance(tipped, bool):
         raise ValueError("tipped is not a boolean")
+    draft = _draft(raw.get("draft"))
+    if (mode in REMINDING) != (draft is not None):
+        raise ValueError("a reminder draft belongs to the reminder modes, and only there")
+    if draft is not None and mode is not Mode.REMINDER_DAYS and not draft.days:
+        raise ValueError(f"mode {mode.value} needs the reminder's days")
+    if mode is Mode.REMINDER and not (draft and draft.complete):
+        raise ValueError("mode reminder needs days and a time")
     return RoutineState(
         order=order,
         mode=mode,
@@ -196,7 +218,21 @@ def _parse(raw: Mapping[str, Any], content: Content) -> RoutineState:
         tipped=tipped,
         version=version,
         offer=offer,
+        draft=draft,
     )
+
+
+def _draft(raw: Any) -> Draft | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise ValueError("draft is not an object")
+    days, time = raw["days"], raw.get("time")
+    if not isinstance(days, list) or not all(d in DAYS for d in days) or len(set(days)) != len(days):
+        raise ValueError("draft days are not days")
+    if time is not None and parse_time(time) != time:
+        raise ValueError("draft time is not HH:MM")
+    return Draft(tuple(d for d in DAYS if d in days), time)
 
 
 def _salvage(raw: Mapping[str, Any], known: tuple[str, ...]) -> str | None:

@@ -1,10 +1,10 @@
 """What is kept about her between sessions, and nothing more.
 
 Pure: no ask-sdk, no storage code. The persistence adapter stores this document as JSON,
-keyed by the Alexa user id. Version 3:
+keyed by the Alexa user id. Version 4:
 
     {
-      "v": 3,
+      "v": 4,
       "position": {                   # an unfinished routine, or null
         "version": "seated",          # which version of the routine it was
         "order": [...], "current": "wall_angels", "done": ["cat_cow", ...], "spent_s": 300.0,
@@ -17,10 +17,17 @@ keyed by the Alexa user id. Version 3:
       "disclaimer_heard": true,
       "check_in": false,              # the last session ended in a symptom stop
       "time_zone": "Europe/London",   # the device's, from Alexa's Settings API, or null
-      "last_seen": "2026-11-25T10:00:00Z"
+      "last_seen": "2026-11-25T10:00:00Z",
+      "reminder": {                   # her weekly reminder as Alexa holds it, or null
+        "days": ["MO", "WE", "FR"], "time": "19:00",
+        "tokens": ["<alertToken>"]    # to change or cancel it (never listed: see reminders.py)
+      },
+      "reminder_offered": "2026-11-25T10:00:00Z",   # the last offer after a finished routine
+      "reminder_declined": null       # the last time she said no to a reminder
     }
 
 Version 1 kept the position as an index into order; it is read as the stretch at that index.
+Version 3 had no reminders: it reads as no reminder, never offered, never declined.
 Versions 1 and 2 had one routine: their position is the standard version's, and "routine"
 is null (nothing chosen). The position's order is kept as saved; the coach maps it onto the
 version's current order by exercise id when she resumes (coach/session.py).
@@ -41,11 +48,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.core.content import Content
 from skill.core.pacing import Settings
+from skill.core.reminders import DAYS, Reminder, parse_time
 from skill.core.routine import DEFAULT_VERSION, check_place
 
-PROFILE_VERSION = 3
+PROFILE_VERSION = 4
 HISTORY_DAYS = 90
 RESUME_WITHIN = timedelta(hours=24)
+# The reminder offer after a finished routine: at most once a week, and not within a week
+# of a "no" (issue 12).
+OFFER_EVERY = timedelta(days=7)
+MAX_TOKENS = 8  # alertTokens kept for one reminder (an old one not yet deleted, and so on)
+MAX_TOKEN_LENGTH = 512
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,9 @@ class Profile:
     time_zone: str | None = None
     last_seen: datetime | None = None
     routine: str | None = None  # the version she last started (None: never chose one)
+    reminder: Reminder | None = None  # her weekly reminder, as created through Alexa
+    reminder_offered: datetime | None = None  # the last offer after a finished routine
+    reminder_declined: datetime | None = None  # the last "no" to a reminder
 
 
 def _ts(value: datetime) -> str:
@@ -104,6 +120,15 @@ def to_document(profile: Profile) -> dict[str, Any]:
         "check_in": profile.check_in,
         "time_zone": profile.time_zone,
         "last_seen": _ts(profile.last_seen) if profile.last_seen else None,
+        "reminder": None
+        if profile.reminder is None
+        else {
+            "days": list(profile.reminder.days),
+            "time": profile.reminder.time,
+            "tokens": list(profile.reminder.tokens),
+        },
+        "reminder_offered": _ts(profile.reminder_offered) if profile.reminder_offered else None,
+        "reminder_declined": _ts(profile.reminder_declined) if profile.reminder_declined else None,
     }
 
 
@@ -114,7 +139,7 @@ def from_document(doc: Mapping[str, Any] | None, content: Content) -> tuple[Prof
         return Profile(), problems
     if not isinstance(doc, Mapping):
         return Profile(), ["stored document is not an object"]
-    if doc.get("v") not in (1, 2, PROFILE_VERSION):
+    if doc.get("v") not in (1, 2, 3, PROFILE_VERSION):
         problems.append(f"stored document version {doc.get('v')!r}; reading what still fits")
 
     position = None
@@ -155,12 +180,15 @@ def from_document(doc: Mapping[str, Any] | None, content: Content) -> tuple[Prof
         except ValueError:
             problems.append("a stored completion date was dropped")
 
-    last_seen = None
-    if doc.get("last_seen"):
+    last_seen = _optional_ts(doc, "last_seen", problems)
+    offered = _optional_ts(doc, "reminder_offered", problems)
+    declined = _optional_ts(doc, "reminder_declined", problems)
+    reminder = None
+    if doc.get("reminder") is not None:
         try:
-            last_seen = _parse_ts(doc["last_seen"])
-        except ValueError:
-            problems.append("stored last_seen dropped")
+            reminder = _reminder(doc["reminder"])
+        except (TypeError, ValueError, KeyError) as exc:
+            problems.append(f"stored reminder dropped: {exc}")
 
     routine = doc.get("routine")
     if routine is not None:
@@ -186,7 +214,35 @@ def from_document(doc: Mapping[str, Any] | None, content: Content) -> tuple[Prof
         time_zone=time_zone,
         last_seen=last_seen,
         routine=routine,
+        reminder=reminder,
+        reminder_offered=offered,
+        reminder_declined=declined,
     ), problems
+
+
+def _optional_ts(doc: Mapping[str, Any], key: str, problems: list[str]) -> datetime | None:
+    if not doc.get(key):
+        return None
+    try:
+        return _parse_ts(doc[key])
+    except ValueError:
+        problems.append(f"stored {key} dropped")
+        return None
+
+
+def _reminder(raw: Any) -> Reminder:
+    days, time, tokens = raw["days"], raw["time"], raw["tokens"]
+    if not isinstance(days, list) or not days or not all(isinstance(d, str) and d in DAYS for d in days):
+        raise ValueError("days are not days")
+    if not isinstance(time, str) or parse_time(time) != time:
+        raise ValueError("time is not HH:MM")
+    if (
+        not isinstance(tokens, list)
+        or not 0 < len(tokens) <= MAX_TOKENS
+        or not all(isinstance(t, str) and 0 < len(t) <= MAX_TOKEN_LENGTH for t in tokens)
+    ):
+        raise ValueError("tokens are not alert tokens")
+    return Reminder(tuple(d for d in DAYS if d in days), time, tuple(dict.fromkeys(tokens)))
 
 
 # --- behaviour built on the profile --------------------------------------------------------
@@ -229,6 +285,20 @@ def record_completion(profile: Profile, now: datetime) -> Profile:
 
 def save_position(profile: Profile, position: Position | None) -> Profile:
     return replace(profile, position=position)
+
+
+def reminder_offer_due(profile: Profile, now: datetime) -> bool:
+    """After a finished routine: she has no reminder, was not offered one in the last week,
+    and did not say no to one in the last week."""
+    return (
+        profile.reminder is None
+        and (profile.reminder_offered is None or now - profile.reminder_offered >= OFFER_EVERY)
+        and not declined_lately(profile, now)
+    )
+
+
+def declined_lately(profile: Profile, now: datetime) -> bool:
+    return profile.reminder_declined is not None and now - profile.reminder_declined < OFFER_EVERY
 
 
 def seen(profile: Profile, now: datetime) -> Profile:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from skill.core.pacing import Settings
+from skill.core.reminders import Draft
 
 DEFAULT_VERSION = "standard"  # the content's first routine; what schema 1 and 2 states were doing
 MAX_SPENT_S = 24 * 3600.0  # a routine takes minutes; anything beyond a day is not ours
@@ -36,12 +37,28 @@ class Mode(StrEnum):
     PAIN = "pain"  # pain: `current` stopped; offered to skip on to the next stretch
     DELETE = "delete"  # asked to confirm deleting her data
     VERSION = "version"  # offered a routine version (`offer`): her last choice, or seated
+    REMINDER = "reminder"  # restated a reminder (`draft`, complete) and asked to set it
+    REMINDER_DAYS = "reminder_days"  # asked which days she would like a reminder on
+    REMINDER_TIME = "reminder_time"  # asked what time (`draft` has the days)
 
 
 # Modes that sit on top of another and return to `back` once answered.
 OVERLAYS = frozenset(
-    {Mode.DESCRIBED, Mode.WAITING, Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE, Mode.VERSION}
+    {
+        Mode.DESCRIBED,
+        Mode.WAITING,
+        Mode.CHECK,
+        Mode.GENTLER,
+        Mode.PAIN,
+        Mode.DELETE,
+        Mode.VERSION,
+        Mode.REMINDER,
+        Mode.REMINDER_DAYS,
+        Mode.REMINDER_TIME,
+    }
 )
+# Modes that ask about a reminder; they carry a `draft`.
+REMINDING = frozenset({Mode.REMINDER, Mode.REMINDER_DAYS, Mode.REMINDER_TIME})
 # Modes in which a stretch is under way (guided, or paused in the middle of).
 STRETCHING = frozenset({Mode.ROUTINE, Mode.SINGLE})
 
@@ -60,6 +77,7 @@ class RoutineState:
     tipped: bool = False
     version: str = DEFAULT_VERSION
     offer: str | None = None
+    draft: Draft | None = None  # the reminder she is choosing (modes in REMINDING)
 
     @property
     def total(self) -> int:
@@ -121,7 +139,15 @@ def start(state: RoutineState, exercise_id: str | None = None) -> RoutineState:
     """A new routine from `exercise_id` (the first stretch by default): nothing done yet."""
     first = exercise_id or state.order[0]
     return replace(
-        state, mode=Mode.ROUTINE, back=None, current=first, done=(), spent_s=0.0, about=None, offer=None
+        state,
+        mode=Mode.ROUTINE,
+        back=None,
+        current=first,
+        done=(),
+        spent_s=0.0,
+        about=None,
+        offer=None,
+        draft=None,
     )
 
 
@@ -143,13 +169,14 @@ def switch(state: RoutineState, version: str, order: Sequence[str]) -> RoutineSt
         back=None,
         about=None,
         offer=None,
+        draft=None,
     )
 
 
 def at(state: RoutineState, mode: Mode, exercise_id: str | None) -> RoutineState:
     if exercise_id is not None and exercise_id not in state.order:
         raise ValueError(f"unknown stretch {exercise_id!r}")
-    return replace(state, mode=mode, back=None, current=exercise_id, about=None)
+    return replace(state, mode=mode, back=None, current=exercise_id, about=None, draft=None)
 
 
 def overlay(state: RoutineState, mode: Mode, **changes: Any) -> RoutineState:
@@ -159,7 +186,7 @@ def overlay(state: RoutineState, mode: Mode, **changes: Any) -> RoutineState:
 
 def unwind(state: RoutineState) -> RoutineState:
     """Drop an overlay: back to the mode underneath, place intact."""
-    return replace(state, mode=state.base, back=None, about=None, offer=None)
+    return replace(state, mode=state.base, back=None, about=None, offer=None, draft=None)
 
 
 def mark_done(state: RoutineState) -> RoutineState:

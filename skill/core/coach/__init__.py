@@ -5,6 +5,8 @@ step(Context, Event) -> Outcome; launch and session end have their own entry poi
 table.py holds the transition table; questions.py the one question each mode ends on.
 """
 
+from skill.core.coach.reminders import created as reminder_created
+from skill.core.coach.reminders import deleted as reminders_deleted
 from skill.core.coach.reply import SILENT, Context, Effect, Outcome, Reply
 from skill.core.coach.session import error, launch, new_session_state, recover, session_ended
 from skill.core.coach.table import ANY_MODE, TABLE, action_for, step
@@ -22,6 +24,8 @@ __all__ = [
     "launch",
     "new_session_state",
     "recover",
+    "reminder_created",
+    "reminders_deleted",
     "session_ended",
     "step",
 ]

@@ -29,10 +29,32 @@ only the first that applies is offered:
 4. routine version: the version she last started, if not the standard one: "Would you like
    your seated routine again?" (yes starts it; no names the versions and asks "would you
    like to start your stretches?")
-5. reminder (planned: issue 12)
+5. reminder: never at launch (she came to stretch); after a finished routine when nothing
+   else is asked, and after the "how often" answer when nothing else is being asked
+   (issue 12, below)
 
 A first launch ever says the first-use note, then "ready?". Otherwise launch starts the
 routine at once: she asked to stretch.
+
+## Reminders (skill/core/coach/reminders.py, skill/alexa/reminders.py)
+
+- Offered: after the "how often" answer when nothing else is being asked (mode idle), she
+  has none, and she did not say no in the last 7 days; after a finished routine when she
+  has none, at most once a week and not within 7 days of a "no"; and on request ("remind
+  me to stretch", SetReminderIntent, event `remind`).
+- The offer restates exactly what would be set: "Would you like a reminder on Monday,
+  Wednesday and Friday at 7 pm?". She can say yes, or name her own days (DAY slot, several
+  in one go) and time (AMAZON.TIME); what is missing is asked for (`reminder_days`, then
+  `reminder_time`), and the whole reminder is restated before yes sets it.
+- Yes: the coach asks the Alexa layer to create it (Effect `create_reminder`); what she
+  hears depends on Alexa's answer: set (restated once, with how to change or cancel it), no
+  permission (a 401: Alexa asks her by voice, Connections.SendRequest AskFor; accepted ->
+  created; denied -> how to allow it in the Alexa app, and a card), this device cannot
+  (403), or "I couldn't set the reminder just now" (timeout, 429, 5xx): nothing stored.
+- "Change my reminder" (event `change_reminder`) chooses days and time again and replaces
+  it; "cancel my reminders" / "stop reminding me" (`cancel_reminders`) deletes it by its
+  stored alert token (404 counts as gone). "Delete my data" deletes it too, or says plainly
+  that it could not.
 
 ## Versions of the routine (skill/core/content/routines.toml)
 
@@ -109,4 +131,7 @@ _MODE_NOTES = {
     Mode.PAIN: "pain: the stretch stopped; offers to skip on to the next one",
     Mode.DELETE: "asks to confirm deleting her data",
     Mode.VERSION: "offers a version of the routine: her last choice at launch, or the seated one when the floor is hard",
+    Mode.REMINDER: 'restated a reminder: "Would you like a reminder on Monday, Wednesday and Friday at 7 pm?"',
+    Mode.REMINDER_DAYS: 'asks "Which days would you like a reminder on?"',
+    Mode.REMINDER_TIME: 'asks "What time on <days>?"',
 }

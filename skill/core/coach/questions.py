@@ -3,12 +3,13 @@
 Every reply that keeps the session open ends with exactly one question, chosen here from the
 mode she will be in, so a reply can never ask two things or contradict its reprompt.
 Which offer wins when several could be made is decided at launch (see session.py): safety
-check-in > resume offer > already done today > routine version (> reminder, later).
+check-in > resume offer > already done today > routine version > reminder.
 """
 
 from __future__ import annotations
 
 from skill.core.coach.reply import Context
+from skill.core.reminders import spoken_days, spoken_time
 from skill.core.routine import Mode, RoutineState, stretching
 
 
@@ -59,4 +60,20 @@ def question(ctx: Context, state: RoutineState) -> tuple[str, str]:
                 "ask_version_again_reprompt", routine=routine
             )
         return say("ask_version", routine=routine), say("ask_version_reprompt", routine=routine)
+    if mode in (Mode.REMINDER, Mode.REMINDER_TIME, Mode.REMINDER_DAYS):
+        return _reminder_question(ctx, state)
     raise ValueError(f"no question for mode {mode}")
+
+
+def _reminder_question(ctx: Context, state: RoutineState) -> tuple[str, str]:
+    say, draft = ctx.say, state.draft
+    assert draft is not None
+    if state.mode is Mode.REMINDER_DAYS:
+        return say("ask_reminder_days"), say("ask_reminder_days_reprompt")
+    days = spoken_days(draft.days)
+    if state.mode is Mode.REMINDER_TIME:
+        return say("ask_reminder_time", days=days), say("ask_reminder_time_reprompt", days=days)
+    assert draft.time is not None
+    time = spoken_time(draft.time)
+    key = "ask_reminder_change" if ctx.profile.reminder is not None else "ask_reminder"
+    return say(key, days=days, time=time), say(f"{key}_reprompt", days=days, time=time)

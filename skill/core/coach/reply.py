@@ -29,7 +29,15 @@ SILENT = Reply(parts=())
 
 
 class Effect(StrEnum):
+    """What the coach asks the Alexa layer to do (skill/alexa/reminders.py for the reminders).
+    The API effects are carried out and their result handed back to the coach
+    (coach.reminder_created, coach.reminders_deleted), which decides what she hears."""
+
     DELETE_DATA = "delete_data"  # forget everything stored about her
+    CREATE_REMINDER = "create_reminder"  # outcome.state.draft; then delete outcome.profile.reminder's tokens
+    DELETE_REMINDERS = "delete_reminders"  # every token of outcome.profile.reminder
+    ASK_PERMISSION = "ask_permission"  # Connections.SendRequest AskFor the reminders scope
+    PERMISSION_CARD = "permission_card"  # an AskForPermissionsConsent card in the Alexa app
 
 
 @dataclass(frozen=True)

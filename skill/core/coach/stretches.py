@@ -10,6 +10,7 @@ from skill.core.coach.questions import question
 from skill.core.coach.reply import Context, Outcome, Part, Reply, minutes_phrase
 from skill.core.pacing import move_line, plan, speaking_seconds
 from skill.core.profile import Position
+from skill.core.reminders import SUGGESTED
 from skill.core.routine import Mode, RoutineState
 from skill.core.timeline import Silence
 
@@ -127,6 +128,14 @@ def finish(ctx: Context, state: RoutineState) -> Outcome:
             else ctx.say("all_stretches", count=ctx.content.number_word(state.total))
         )
         parts = (ctx.say("routine_done", all_stretches=every, minutes=minutes), count_phrase(ctx, profile))
+        if prof.reminder_offer_due(profile, ctx.now):
+            # The reminder offer (issue 12): at most once a week, never within a week of a "no".
+            profile = replace(profile, reminder_offered=ctx.now)
+            idle = rt.restart(state, ctx.order_of(state.version))
+            offered = rt.overlay(idle, Mode.REMINDER, draft=SUGGESTED)
+            line, reprompt = question(replace(ctx, profile=profile), offered)
+            parts = (*parts, ctx.say("reminder_offer_after_routine"), line)
+            return Outcome(offered, profile, Reply(parts, reprompt))
     elif done == 0:
         parts = (ctx.say("routine_end_none_done"),)
     else:
@@ -142,12 +151,15 @@ def finish(ctx: Context, state: RoutineState) -> Outcome:
 
 
 def count_phrase(ctx: Context, profile: prof.Profile) -> str:
+    """This week's finished routines, spoken to the goal: "that's 2 of your 3 to 4 this week"."""
     count = prof.completions_in_last_week(profile, ctx.now)
     if count == 0:
         return ctx.say("count_none")
     if count == 1:
         return ctx.say("count_one")
-    return ctx.say("count_some", count=count)
+    if count < 4:
+        return ctx.say("count_some", count=count)
+    return ctx.say("count_goal", count=count)
 
 
 def rest_of_routine(ctx: Context, *, counted: bool = True) -> Outcome:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from skill.core import routine as rt
-from skill.core.coach import safety, stretches, talk, versions
+from skill.core.coach import reminders, safety, stretches, talk, versions
 from skill.core.coach.reply import Context, Outcome
 from skill.core.events import Event, Kind
 from skill.core.routine import Mode
@@ -95,6 +95,15 @@ def pass_down(ctx: Context, event: Event) -> Outcome:
     return step(replace(ctx, state=state), event)
 
 
+def answer(ctx: Context, event: Event) -> Outcome:
+    """Questions answered from content; then the question of where she is (after "how
+    often", with nothing else asked, the reminder offer)."""
+    outcome = talk.answer(ctx, event)
+    if event.arg == "frequency":
+        return reminders.after_frequency(ctx, outcome)
+    return outcome
+
+
 def wait(ctx: Context, event: Event) -> Outcome:
     """A minute of quiet, then "ready to carry on?"."""
     return stretches.wait(ctx)
@@ -114,11 +123,15 @@ ANY_MODE: Mapping[Kind, Action] = {
     Kind.STOP: talk.stop,
     Kind.EXERCISE: talk.do_exercise,
     Kind.DESCRIBE: talk.describe,
-    Kind.ASK: talk.answer,
+    Kind.ASK: answer,
     Kind.ADJUST: talk.adjust,
     Kind.SYMPTOM: safety.symptom,
     Kind.FLOOR: versions.offer_no_floor,
     Kind.DELETE_DATA: talk.ask_delete,
+    Kind.REMIND: reminders.remind,
+    Kind.CHANGE_REMINDER: reminders.change,
+    Kind.CANCEL_REMINDERS: reminders.cancel,
+    Kind.PERMISSION: reminders.permission,
     Kind.FALLBACK: talk.fallback,
 }
 
@@ -192,6 +205,22 @@ TABLE: Mapping[Mode, Mapping[Kind, Action]] = {
         Kind.YES: versions.take_offer,
         Kind.CONTINUE: versions.take_offer,
         Kind.NO: versions.decline_offer,
+    },
+    Mode.REMINDER: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: reminders.set_it,
+        Kind.CONTINUE: reminders.set_it,
+        Kind.NO: reminders.decline,
+    },
+    Mode.REMINDER_DAYS: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: reminders.suggested_days,
+        Kind.NO: reminders.decline,
+    },
+    Mode.REMINDER_TIME: {
+        **_NAVIGATE_UNDERNEATH,
+        Kind.YES: reminders.suggested_time,
+        Kind.NO: reminders.decline,
     },
 }
 

@@ -7,11 +7,12 @@ from dataclasses import replace
 from skill.core import profile as prof
 from skill.core import routine as rt
 from skill.core.coach.questions import question
-from skill.core.coach.reply import Context, Effect, Outcome, Reply, minutes_phrase, spoken_list
+from skill.core.coach.reply import SILENT, Context, Effect, Outcome, Reply, minutes_phrase, spoken_list
 from skill.core.coach.stretches import count_phrase, first_use_note, guide, position_of
 from skill.core.events import Event
 from skill.core.pacing import DOSES, PACES, Settings, routine_seconds
 from skill.core.profile import Profile
+from skill.core.reminders import spoken_days, spoken_time
 from skill.core.routine import Mode, RoutineState
 
 
@@ -32,6 +33,13 @@ def answer(ctx: Context, event: Event) -> Outcome:
 def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, ...]:
     say = ctx.say
     if topic == "frequency":
+        reminder = ctx.profile.reminder
+        if reminder is not None:
+            when = {"days": spoken_days(reminder.days), "time": spoken_time(reminder.time)}
+            return (
+                say("frequency", this_week=count_phrase(ctx, ctx.profile)),
+                say("reminder_you_have", **when),
+            )
         return (say("frequency", this_week=count_phrase(ctx, ctx.profile)),)
     if topic == "trimester":
         return (say("trimester"),)
@@ -151,7 +159,9 @@ def repeat(ctx: Context, event: Event) -> Outcome:
     state = ctx.state
     if state.mode is Mode.DESCRIBED and state.about is not None:
         return ask(ctx, state, *ctx.content.exercise(state.about).about)
-    if state.mode in (Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE, Mode.VERSION):
+    if state.mode is Mode.REMINDER and state.topic is not None:
+        return ask(ctx, state, *_answer_lines(ctx, state, state.topic))  # the answer the offer followed
+    if state.mode in (Mode.CHECK, Mode.GENTLER, Mode.PAIN, Mode.DELETE, Mode.VERSION, *rt.REMINDING):
         return ask(ctx, state)  # a question is pending: ask it again
     if rt.stretching(state):
         return guide(ctx, rt.unwind(state))
@@ -198,6 +208,10 @@ def ask_delete(ctx: Context, event: Event) -> Outcome:
 
 
 def delete(ctx: Context, event: Event) -> Outcome:
+    """Yes, delete my data: her reminder first (Alexa holds it; the result decides what she
+    hears, see coach/reminders.py deleted()), then everything stored."""
+    if ctx.profile.reminder is not None:
+        return Outcome(ctx.state, ctx.profile, SILENT, frozenset({Effect.DELETE_REMINDERS}))
     reply = Reply((ctx.say("delete_done"),), end_session=True)
     state = rt.fresh(ctx.order_of(rt.DEFAULT_VERSION))
     return Outcome(state, Profile(), reply, frozenset({Effect.DELETE_DATA}))
