@@ -24,17 +24,9 @@ from pathlib import Path
 
 from bench.alexa_api import SettingsAPI
 from bench.report import Figure, at_least, below, exactly, info, log, main
-from bench.serve import (
-    REPO,
-    Server,
-    log_tails_on_failure,
-    lua_rotation,
-    post_each,
-    run_wrk,
-    skipped_without_wrk,
-    wrk_path,
-)
+from bench.serve import REPO, Server, log_tails_on_failure, post_each
 from bench.signing import signed_launches
+from bench.wrk import lua_rotation, run_wrk, skipped_without_wrk, wrk_path
 from skill.commands._local_ca import LocalAlexaCA
 
 RATIO_FLOOR = 0.85  # (d) req/s over (c) req/s

@@ -16,16 +16,9 @@ import tempfile
 from pathlib import Path
 
 from bench.report import Figure, at_least, below, exactly, info, main
-from bench.serve import (
-    Server,
-    log_tails_on_failure,
-    lua_new_user_each_request,
-    peak_rss_mb,
-    run_wrk,
-    skipped_without_wrk,
-    wrk_path,
-)
+from bench.serve import Server, log_tails_on_failure, peak_rss_mb
 from bench.signing import LOOPBACK_API
+from bench.wrk import lua_new_user_each_request, run_wrk, skipped_without_wrk, wrk_path
 
 HTTP_RPS = 100.0
 HTTP_P99_MS = 500.0
