@@ -89,6 +89,10 @@ def check_response(said: Said, request_type: str) -> None:
     if request_type in ("SessionEndedRequest",) or request_type.startswith("AlexaSkillEvent."):
         assert "outputSpeech" not in response and "reprompt" not in response, response
         return
+    if any(d.get("type") == "Connections.SendRequest" for d in response.get("directives") or ()):
+        # Alexa asks for a permission next (issue 12): no reprompt of ours, the session not ended
+        assert "reprompt" not in response and response.get("shouldEndSession") is not True, response
+        return
     assert said.ssml, f"no speech for {request_type}"
     assert_alexa_ssml(said.ssml)
     if not said.ends_session:

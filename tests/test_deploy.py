@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from skill.__main__ import main
+from skill.commands._model_source import BUILT_IN_PATTERNS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -122,7 +123,7 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
     events = manifest["events"]
     assert events["endpoint"]["uri"] == ENDPOINT
     assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
-    assert not manifest.get("permissions")
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]  # issue 12
 
 
 def test_certificate_type_option_reaches_both_endpoints(tmp_path: Path) -> None:
@@ -240,8 +241,11 @@ def _utterance_patterns(model: dict) -> list[re.Pattern[str]]:
             regex = ""
             for part in parts:
                 if part.startswith("{"):
-                    choices = values.get(slot_types[part[1:-1]])
-                    regex += "(?:" + "|".join(map(re.escape, choices)) + ")" if choices else ".+"
+                    kind = slot_types[part[1:-1]]
+                    choices = values.get(kind)
+                    # a built-in type (AMAZON.TIME, issue 12): what the chat's matcher accepts
+                    built_in = BUILT_IN_PATTERNS.get(kind, ".+")
+                    regex += "(?:" + "|".join(map(re.escape, choices)) + ")" if choices else built_in
                 else:
                     regex += re.escape(part)
             patterns.append(re.compile(regex))

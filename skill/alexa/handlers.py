@@ -14,7 +14,7 @@ from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
 from ask_sdk_model.services import ApiClient
 
-from skill.alexa import observe, turn
+from skill.alexa import observe, reminders, turn
 from skill.alexa.api import AlexaApiClient
 from skill.alexa.apl import UserEventHandler
 from skill.alexa.cfir import CanFulfillIntentRequestHandler
@@ -54,7 +54,22 @@ class IntentEventHandler(AbstractRequestHandler):
             # Only that a safety reply was given: what she said is health information.
             log.info("safety reply (user %s)", turn.user_of(handler_input))
             observe.safety_reply(handler_input)  # a count for /metrics, never what she said
-        return turn.respond(handler_input, coach.step(ctx, event))
+        return turn.respond(handler_input, reminders.carry_out(handler_input, ctx, coach.step(ctx, event)))
+
+
+class PermissionResponseHandler(AbstractRequestHandler):
+    """Connections.Response to the AskFor permission request (skill/alexa/reminders.py)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return reminders.permission_event(handler_input.request_envelope.request) is not None
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        event = reminders.permission_event(handler_input.request_envelope.request)
+        assert event is not None
+        log.info("reminder permission answered: %s (user %s)", event.arg, turn.user_of(handler_input))
+        ctx = turn.context(handler_input)
+        outcome = reminders.carry_out(handler_input, ctx, coach.step(ctx, event), after_consent=True)
+        return turn.respond(handler_input, outcome)
 
 
 class LaunchRequestHandler(AbstractRequestHandler):
@@ -144,6 +159,7 @@ REQUEST_HANDLERS = (
     SessionEndedRequestHandler,
     LaunchRequestHandler,
     IntentEventHandler,
+    PermissionResponseHandler,  # Alexa asked for the reminders permission (issue 12)
     UserEventHandler,  # Next / Pause / Resume touched on an Echo Show (skill/alexa/apl.py)
     UnhandledRequestHandler,
 )

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa import apl
+from skill.alexa import apl, reminders
 from skill.core import attributes
 from skill.core.coach import Context, Effect, Outcome, new_session_state
 from skill.core.content import Content
@@ -97,7 +97,9 @@ def respond(handler_input: HandlerInput, outcome: Outcome) -> Response:
         builder.set_should_end_session(True)
     elif reply.reprompt:
         builder.ask(_checked(render([reply.reprompt]), reprompt=True))
-    apl.add_screen(handler_input, outcome, turn.content, request_time(handler_input))  # Echo Show only
+    reminders.decorate(handler_input, outcome)  # the permission request or card (issue 12)
+    if Effect.ASK_PERMISSION not in outcome.effects:  # Alexa speaks next, not us
+        apl.add_screen(handler_input, outcome, turn.content, request_time(handler_input))  # Echo Show only
     return builder.response
 
 

@@ -25,6 +25,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 BASE_LOCALE = "en-US"
+# Multiple-value slots (an intent's `multiple = ["slot"]` in the source: "Mondays, Wednesdays
+# and Fridays" in one slot) exist in these locales only; elsewhere the slot takes one value.
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/collect-multiple-values-in-a-slot.html
+MULTIPLE_VALUE_LOCALES = frozenset({"en-US", "en-GB", "en-CA", "en-AU"})
 CONTENT_TYPE = "EXERCISE"  # the slot type generated from the content's exercises
 
 # Alexa's sample rules ("Create intents, utterances, and slots"): words in lower case,
@@ -191,7 +195,9 @@ def _source_type(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": raw["name"], "values": values}
 
 
-def build_model(source: Mapping[str, Any], exercises: Iterable[Named]) -> dict[str, Any]:
+def build_model(
+    source: Mapping[str, Any], exercises: Iterable[Named], locale: str = BASE_LOCALE
+) -> dict[str, Any]:
     """The interaction model JSON (as a dict) of one locale's source; checked, or it raises."""
     phrases = source.get("phrases", {})
     intents = []
@@ -200,7 +206,11 @@ def build_model(source: Mapping[str, Any], exercises: Iterable[Named]) -> dict[s
         samples = [s for p in raw.get("samples", []) for s in expand(p, phrases) if s not in dropped]
         intent: dict[str, Any] = {"name": raw["name"]}
         if raw.get("slots"):
-            intent["slots"] = [{"name": n, "type": t} for n, t in raw["slots"].items()]
+            many = set(raw.get("multiple", ())) if locale in MULTIPLE_VALUE_LOCALES else set()
+            intent["slots"] = [
+                {"name": n, "type": t, **({"multipleValues": {"enabled": True}} if n in many else {})}
+                for n, t in raw["slots"].items()
+            ]
         intent["samples"] = _unique(samples)
         intents.append(intent)
     types = [_source_type(t) for t in source.get("types", [])]
@@ -266,6 +276,18 @@ def language_model(model: Mapping[str, Any]) -> Mapping[str, Any]:
 # Reading a model back: which intent (and slot values) a phrase is a sample of
 
 
+# What a built-in slot type can match when reading a phrase back (chat, tests): Alexa's own
+# recognition is far wider; this only keeps a bare "{time}" sample from matching anything.
+_NUMBER = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+BUILT_IN_PATTERNS = {
+    "AMAZON.TIME": (
+        rf"(?:(?:half past |quarter past |quarter to )?{_NUMBER}(?:[: ](?:\d\d|o'clock|fifteen|thirty|forty five))?"
+        r"(?: ?(?:am|pm|a\.m\.|p\.m\.|in the morning|in the afternoon|in the evening|at night|tonight))?"
+        r"|noon|midnight|morning|afternoon|evening|tonight)"
+    ),
+}
+
+
 def match(model: Mapping[str, Any], utterance: str) -> list[tuple[str, dict[str, str]]]:
     """(intent, {slot: words}) for every sample the utterance fits, a custom-type slot
     matching only that type's values and synonyms (so no ER_SUCCESS_NO_MATCH reading)."""
@@ -285,8 +307,10 @@ def match(model: Mapping[str, Any], utterance: str) -> list[tuple[str, dict[str,
                 if name is None:
                     regex += re.escape(part)
                 else:
-                    words = said.get(slot_types.get(name, ""))
-                    regex += f"(?P<{name}>{'|'.join(map(re.escape, words)) if words else '.+'})"
+                    kind = slot_types.get(name, "")
+                    words = said.get(kind)
+                    any_words = BUILT_IN_PATTERNS.get(kind, ".+")
+                    regex += f"(?P<{name}>{'|'.join(map(re.escape, words)) if words else any_words})"
             hit = re.fullmatch(regex, text)
             if hit:
                 found.append((intent["name"], hit.groupdict()))

@@ -49,7 +49,7 @@ def load_source(locale: str = BASE_LOCALE, source_dir: Path = SOURCE_DIR) -> dic
 def generate(locale: str = BASE_LOCALE, source_dir: Path = SOURCE_DIR) -> dict[str, Any]:
     from skill.core.content import default
 
-    return build_model(load_source(locale, source_dir), default().exercises)
+    return build_model(load_source(locale, source_dir), default().exercises, locale)
 
 
 def render(model: dict[str, Any]) -> str:
