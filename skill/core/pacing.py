@@ -1,5 +1,8 @@
 """Exercise + settings -> Timeline: how long every breath, rep and hold lasts, and what
 is said when. Pure: no Flask, no ask-sdk; skill.core.ssml turns the Timeline into markup.
+Longer than ~250 lines on purpose: the breath, rep and hold planners and the routine planner
+all apply the one timing rule below, and splitting them would put the rule in one file and
+its only users in another.
 
 The one rule: a cue's speaking time counts toward its phase, so the silence after it is
 the phase's target minus the estimate (never below FLOOR_S). An exercise is
@@ -18,6 +21,7 @@ source's range: short = min, full = max, standard = the midpoint (half rounds up
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -181,7 +185,7 @@ def _move(line: str) -> Phase:
     return Phase("move", spoken.seconds + MOVE_S, (spoken, Silence(MOVE_S)))
 
 
-def _breaths(exercise: Exercise, n: int, timing: Mapping[str, float], words: Content) -> list[Phase]:
+def _breaths(exercise: Exercise, n: int, timing: Mapping[str, float], words: _Numbers) -> list[Phase]:
     cues = exercise.cues
     halfway = n // 2
     phases: list[Phase] = []
@@ -199,7 +203,7 @@ def _breaths(exercise: Exercise, n: int, timing: Mapping[str, float], words: Con
     return phases
 
 
-def _reps(exercise: Exercise, n: int, timing: Mapping[str, float], words: Content) -> list[Phase]:
+def _reps(exercise: Exercise, n: int, timing: Mapping[str, float], words: _Numbers) -> list[Phase]:
     cues = exercise.cues
     phases: list[Phase] = []
     for i in range(n):
@@ -253,6 +257,27 @@ def plan(
     numbers (the package's own content when None); `dose`, a version's narrower range;
     `move`, a line that first takes her from the last stretch's position to this one's."""
     words = default() if content is None else content
+    return _plan(exercise, settings, _Numbers(words.number_words), dose, move)
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    """The spoken counts a plan needs from the content: hashable, so plans can be cached."""
+
+    words: tuple[str, ...]
+
+    def number_word(self, n: int) -> str:
+        if not 1 <= n <= len(self.words):
+            raise ValueError(f"no spoken word for {n}; number_words covers 1..{len(self.words)}")
+        return self.words[n - 1]
+
+
+# A plan is a pure function of its inputs and the same few are asked for all day (every
+# launch guides the first stretch): cache them rather than rebuild ~100 segments a turn.
+@functools.lru_cache(maxsize=512)
+def _plan(
+    exercise: Exercise, settings: Settings, words: _Numbers, dose: Dose | None, move: str | None
+) -> Timeline:
     n = dose_amount(exercise, settings.dose, dose)
     timing = PHASE_SECONDS[settings.pace]
     if exercise.dose.unit == "breaths":
