@@ -1,4 +1,7 @@
 """Outbound calls to Alexa's REST APIs, each one bounded so a turn stays inside Alexa's 8 s.
+Longer than ~250 lines: the deadline has to reach every step of one call (name lookup,
+connect, TLS, headers, each read), so the transport and the API view that uses it live
+together; split, the deadline logic would be spread across files that only work as one.
 
 Alexa waits about 8 s for the skill's answer (ENDPOINT_TIMEOUT after that), and the SDK's
 `DefaultApiClient` sets no timeout at all: one slow API answer would cost her the turn. Here:

@@ -1,5 +1,8 @@
 """The interaction model, generated: a small grammar in interaction_model/source/ plus the
 exercises from the skill's own content -> interaction_model/<locale>.json.
+Longer than ~250 lines: the grammar expander, Alexa's sample rules and the phrase matcher
+that reads a sentence back are one language definition; the matcher must agree with the
+expander sample for sample, which is easiest to keep true in one file.
 
 Pure functions (no files, no Flask, no ask-sdk) so tests call them directly; the `model`
 command does the reading and writing.

@@ -1,4 +1,7 @@
 """`python -m skill package`: build the ASK CLI v2 project that `ask deploy` uploads.
+Longer than ~250 lines: the two targets (self-hosted HTTPS and Lambda) share the checks
+every locale must pass before anything is written, and keeping them with both writers is
+what makes "nothing written on a failed check" easy to see.
 
 deploy/skill.json and interaction_model/*.json stay the single sources; this command only
 copies them into the layout the ASK CLI expects and fills in the endpoint, and each locale's

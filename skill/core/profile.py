@@ -1,4 +1,6 @@
 """What is kept about her between sessions, and nothing more.
+Longer than ~250 lines because every stored field is read back defensively, one by one,
+with the upgrade from each earlier version beside it; that reading is the whole module.
 
 Pure: no ask-sdk, no storage code. The persistence adapter stores this document as JSON,
 keyed by the Alexa user id. Version 4:

@@ -1,4 +1,6 @@
 """Read a content folder and check it against one declared table of rules.
+Longer than ~250 lines because the table of rules is the point: every file's fields and
+the checks across them sit in one place a reviewer reads top to bottom.
 
 exercises.toml holds the exercises (see its header for the fields), routines.toml the
 versions of the routine and the spoken moves between positions; every other *.toml in
