@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
+from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -65,6 +66,11 @@ def user_id_of(request_envelope: RequestEnvelope) -> str:
     except PersistenceException as exc:  # no context.system.user in the envelope
         raise StorageError(str(exc)) from exc
     return check_user_id(user_id)
+
+
+def keep_since(now: float, retention_days: int) -> datetime:
+    """The retention cutoff for a save at Unix time `now`: older stored entries are not merged."""
+    return datetime.fromtimestamp(now - retention_days * SECONDS_PER_DAY, UTC)
 
 
 def encode_document(attributes: dict[str, Any]) -> str:

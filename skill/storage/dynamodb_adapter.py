@@ -38,7 +38,6 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -50,7 +49,14 @@ from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 
 from skill.config import DEFAULT_RETENTION_DAYS
-from skill.storage.base import SECONDS_PER_DAY, StorageAdapter, StorageError, encode_document, user_id_of
+from skill.storage.base import (
+    SECONDS_PER_DAY,
+    StorageAdapter,
+    StorageError,
+    encode_document,
+    keep_since,
+    user_id_of,
+)
 from skill.storage.dynamodb_ops import count_items, scan_keys
 from skill.storage.merge import merge_documents
 from skill.storage.privacy import legacy_keys, storage_key
@@ -145,11 +151,10 @@ class JsonDynamoDbAdapter(DynamoDbAdapter, StorageAdapter):
                 # holds the version the conditional write must expect.
                 live = current if current is not None and not self._expired(current) else None
                 stored = None if live is None else _from_dynamo(live.get(self.attribute_name))
-                keep_since = datetime.fromtimestamp(
-                    self._clock() - self.retention_days * SECONDS_PER_DAY, UTC
-                )
                 merged = merge_documents(
-                    stored if isinstance(stored, dict) else None, attributes, keep_since=keep_since
+                    stored if isinstance(stored, dict) else None,
+                    attributes,
+                    keep_since=keep_since(self._clock(), self.retention_days),
                 )
                 expected = None if moved_from is not None else current
                 item = {

@@ -5,13 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_model import RequestEnvelope
 
 from skill.config import DEFAULT_RETENTION_DAYS
-from skill.storage.base import SECONDS_PER_DAY, StorageAdapter, decode_document, encode_document, user_id_of
+from skill.storage.base import (
+    SECONDS_PER_DAY,
+    StorageAdapter,
+    decode_document,
+    encode_document,
+    keep_since,
+    user_id_of,
+)
 from skill.storage.merge import merge_documents
 from skill.storage.privacy import storage_key
 
@@ -48,11 +54,11 @@ class MemoryAdapter(StorageAdapter):
         key = self.key_for(user_id_of(request_envelope))
         encode_document(attributes)  # the same StorageError as the real backends, before any change
         now = self._clock()
-        keep_since = datetime.fromtimestamp(now - self.retention_days * SECONDS_PER_DAY, UTC)
+        cutoff = keep_since(now, self.retention_days)
         with self._lock:
             stored = self._documents.get(key)
             merged = merge_documents(
-                None if stored is None else decode_document(stored[0]), attributes, keep_since=keep_since
+                None if stored is None else decode_document(stored[0]), attributes, keep_since=cutoff
             )
             self._documents[key] = (encode_document(merged), now)
 

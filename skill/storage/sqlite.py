@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ask_sdk_model import RequestEnvelope
@@ -37,6 +36,7 @@ from skill.storage.base import (
     StorageError,
     decode_document,
     encode_document,
+    keep_since,
     user_id_of,
 )
 from skill.storage.merge import merge_documents
@@ -102,7 +102,7 @@ class SQLiteAdapter(StorageAdapter):
         user_id = user_id_of(request_envelope)
         key = self.key_for(user_id)
         encode_document(attributes)  # refuse what JSON cannot hold before taking the lock
-        keep_since = datetime.fromtimestamp(self._clock() - self.retention_days * SECONDS_PER_DAY, UTC)
+        cutoff = keep_since(self._clock(), self.retention_days)
 
         def merge_and_write(conn: sqlite3.Connection) -> None:
             with _write_transaction(conn):
@@ -110,7 +110,7 @@ class SQLiteAdapter(StorageAdapter):
                 if row is None:
                     row, moved_from = self._legacy_row(conn, user_id)
                 stored = None if row is None else self._decode(row[0], user_id)
-                merged = merge_documents(stored, attributes, keep_since=keep_since)
+                merged = merge_documents(stored, attributes, keep_since=cutoff)
                 conn.execute(_UPSERT, (key, encode_document(merged), self._clock()))
                 if moved_from is not None:
                     conn.execute("DELETE FROM users WHERE user_id = ?", (moved_from,))
