@@ -226,20 +226,25 @@ def read_sources() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
 def write_project(out: Path, endpoint: str, certificate_type: str) -> list[Path]:
     """Write the project under `out`; returns the files written."""
     template = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    resources = {
+        "askcliResourcesVersion": ASK_RESOURCES_VERSION,
+        "profiles": {"default": {"skillMetadata": {"src": "./skill-package"}}},
+    }
+    return _write_skill_package(out, resources, build_manifest(template, endpoint, certificate_type))
+
+
+def _write_skill_package(out: Path, resources: dict[str, Any], manifest: dict[str, Any]) -> list[Path]:
+    """ask-resources.json, skill-package/skill.json and every interaction model, in that order."""
     package = out / "skill-package"
     models = package / "interactionModels" / "custom"
     models.mkdir(parents=True, exist_ok=True)
     # A locale removed from interaction_model/ must not linger and be deployed again.
     for stale in models.glob("*.json"):
         stale.unlink()
-    written = []
-
-    resources = {
-        "askcliResourcesVersion": ASK_RESOURCES_VERSION,
-        "profiles": {"default": {"skillMetadata": {"src": "./skill-package"}}},
-    }
-    written.append(_write_json(out / "ask-resources.json", resources))
-    written.append(_write_json(package / "skill.json", build_manifest(template, endpoint, certificate_type)))
+    written = [
+        _write_json(out / "ask-resources.json", resources),
+        _write_json(package / "skill.json", manifest),
+    ]
     for source in sorted(MODELS_DIR.glob("*.json")):
         model = json.loads(source.read_text(encoding="utf-8"))  # fail here, not in the console
         written.append(_write_json(models / source.name, model))
@@ -325,18 +330,10 @@ def write_lambda_project(
 ) -> list[Path]:
     """Write the Lambda project under `out` (a previous deploy's .ask/ folder is kept)."""
     template = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    package = out / "skill-package"
-    models = package / "interactionModels" / "custom"
-    models.mkdir(parents=True, exist_ok=True)
-    for stale in models.glob("*.json"):
-        stale.unlink()
     environment = lambda_environment(table, skill_id, env)
-    written = [
-        _write_json(out / "ask-resources.json", lambda_resources(template, environment, aws_region)),
-        _write_json(package / "skill.json", lambda_manifest(template)),
-    ]
-    for source in sorted(MODELS_DIR.glob("*.json")):
-        written.append(_write_json(models / source.name, json.loads(source.read_text(encoding="utf-8"))))
+    written = _write_skill_package(
+        out, lambda_resources(template, environment, aws_region), lambda_manifest(template)
+    )
     code = out / "lambda"
     if code.exists():
         shutil.rmtree(code)  # a module removed from the project must not be deployed again
