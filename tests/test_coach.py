@@ -23,6 +23,7 @@ from skill.core.profile import Profile
 from skill.core.routine import Mode
 from skill.core.ssml import MAX_SPEECH_CHARS, render, speak
 from skill.core.timeline import Timeline
+from tests.documents import PROFILE_FIELDS
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
@@ -376,20 +377,7 @@ def test_profile_round_trips_and_keeps_only_progress() -> None:
         last_seen=NOW,
     )
     doc = prof.to_document(profile)
-    assert set(doc) == {
-        "v",
-        "position",
-        "settings",
-        "completed",
-        "disclaimer_heard",
-        "check_in",
-        "time_zone",
-        "last_seen",
-        "routine",
-        "reminder",  # issue 12: her reminder's days, time and alert tokens (no health detail)
-        "reminder_offered",
-        "reminder_declined",
-    }
+    assert set(doc) == PROFILE_FIELDS
     assert doc["v"] == 4 and doc["position"]["current"] == "childs_pose"
     back, problems = prof.from_document(doc, CONTENT)
     assert back == profile and problems == []

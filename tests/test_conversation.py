@@ -21,6 +21,7 @@ from skill.core.coach.reply import minutes_phrase
 from skill.core.content import default
 from skill.storage import MemoryAdapter, StorageError
 from tests.conversation import MODEL, Conversation, Said, check_response
+from tests.documents import PROFILE_FIELDS
 from tests.envelopes import USER_ID, intent_request, launch_request, skill_disabled_event
 from tests.ssml_checks import assert_alexa_ssml
 
@@ -183,20 +184,7 @@ def test_finishing_records_the_date_and_clears_the_place(talk: Conversation, sto
     assert doc["position"] is None
     assert len(doc["completed"]) == 1
     assert doc["disclaimer_heard"] is True and doc["check_in"] is False
-    assert set(doc) == {
-        "v",
-        "position",
-        "settings",
-        "completed",
-        "disclaimer_heard",
-        "check_in",
-        "time_zone",
-        "last_seen",
-        "routine",
-        "reminder",  # issue 12: her reminder's days, time and alert tokens (no health detail)
-        "reminder_offered",
-        "reminder_declined",
-    }
+    assert set(doc) == PROFILE_FIELDS
 
 
 def test_summary_states_time_spent(talk: Conversation) -> None:
