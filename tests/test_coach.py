@@ -304,43 +304,29 @@ def test_v1_attributes_are_upgraded() -> None:
     )
 
 
+def v2(mode: str, **extra: object) -> dict:
+    """A v2 session state with nothing current, as an older skill wrote it."""
+    return {
+        "v": 2,
+        "mode": mode,
+        "order": list(IDS),
+        "current": None,
+        "done": [],
+        "spent_s": 0,
+        "pace": "normal",
+        "dose": "standard",
+        **extra,
+    }
+
+
 @pytest.mark.parametrize(
     "bad, salvaged",
     [
         ({"coach": []}, None),
         ({"coach": {"v": 3, "current": "shoulder_squeezes"}}, "shoulder_squeezes"),
         ({"coach": {"v": 1, "mode": "routine", "order": list(IDS), "index": 1}}, "childs_pose"),
-        (
-            {
-                "coach": {
-                    "v": 2,
-                    "mode": "routine",
-                    "order": list(IDS),
-                    "current": None,
-                    "done": [],
-                    "spent_s": 0,
-                    "pace": "normal",
-                    "dose": "standard",
-                }
-            },
-            None,
-        ),
-        (
-            {
-                "coach": {
-                    "v": 2,
-                    "mode": "described",
-                    "order": list(IDS),
-                    "current": None,
-                    "done": [],
-                    "spent_s": 0,
-                    "pace": "normal",
-                    "dose": "standard",
-                    "about": None,
-                }
-            },
-            None,
-        ),
+        ({"coach": v2("routine")}, None),
+        ({"coach": v2("described", about=None)}, None),
     ],
 )
 def test_bad_state_is_reported_with_what_can_be_salvaged(bad: dict, salvaged) -> None:
