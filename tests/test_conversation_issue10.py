@@ -23,6 +23,7 @@ from tests.conversation import (
     resolved,
 )
 from tests.envelopes import USER_ID, intent_request, launch_request
+from tests.names import NAMES_PEOPLE_USE
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
@@ -321,20 +322,7 @@ def test_4_repeat_with_no_stretch_running_replays_the_last_answer(talk: Conversa
 # --- 5. the names people use, resolved the way Alexa resolves them ------------------------------
 
 
-@pytest.mark.parametrize(
-    "heard_name, exercise_id",
-    [
-        ("cat", "cat_cow"),
-        ("cow", "cat_cow"),
-        ("the cat one", "cat_cow"),
-        ("chest", "chest_opener"),
-        ("the chest one", "chest_opener"),
-        ("opener", "chest_opener"),
-        ("squeeze", "shoulder_squeezes"),
-        ("the squeeze one", "shoulder_squeezes"),
-        ("snow angels", "wall_angels"),
-    ],
-)
+@pytest.mark.parametrize("heard_name, exercise_id", NAMES_PEOPLE_USE)
 def test_5_names_people_use_reach_the_right_stretch(
     talk: Conversation, heard_name: str, exercise_id: str
 ) -> None:

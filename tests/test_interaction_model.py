@@ -26,6 +26,7 @@ from skill.commands._model_source import (
 from skill.commands.model import SOURCE_DIR, generate, load_source, render
 from skill.core.content import default
 from tests.envelopes import SKILL_ID, resolved_slot
+from tests.names import NAMES_PEOPLE_USE
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "interaction_model"
 MODEL_FILE = MODEL_DIR / "en-US.json"
@@ -659,24 +660,7 @@ def _resolved_id(intent: str, slot: str, heard: str) -> str | None:
     )
 
 
-@pytest.mark.parametrize(
-    ("heard", "exercise_id"),
-    [
-        ("cat", "cat_cow"),
-        ("cow", "cat_cow"),
-        ("the cat one", "cat_cow"),
-        ("Cat-Cow", "cat_cow"),
-        ("chest", "chest_opener"),
-        ("the chest one", "chest_opener"),
-        ("opener", "chest_opener"),
-        ("squeeze", "shoulder_squeezes"),
-        ("the squeeze one", "shoulder_squeezes"),
-        ("snow angels", "wall_angels"),
-        ("Child's Pose", "childs_pose"),
-        ("childs pose", "childs_pose"),
-        ("child\u2019s pose.", "childs_pose"),
-    ],
-)
+@pytest.mark.parametrize(("heard", "exercise_id"), NAMES_PEOPLE_USE)
 def test_names_people_use_resolve_to_the_stretch(heard: str, exercise_id: str) -> None:
     for intent in ("ExerciseIntent", "DescribeExerciseIntent"):
         assert _resolved_id(intent, "exercise", heard) == exercise_id
