@@ -13,10 +13,22 @@ from flask import Flask
 
 from skill import __version__, create_app
 from skill.alexa.envelopes import SKILL_ID, launch_request
+from skill.core.content import default
 from skill.storage import MemoryAdapter
+from tests.conversation import Said, check_response
 from tests.hostile import CASES, SECRETS
 
 OFF = {"ALEXA_VERIFY_REQUESTS": "off", "STORAGE_BACKEND": "memory"}
+CONTENT = default()
+
+
+def hears_the_welcome(raw) -> None:
+    """A launch answered as she would hear it: 200, valid speech ending on a question, the welcome."""
+    assert raw.status_code == 200
+    said = Said(raw.status_code, raw.get_json())
+    check_response(said, "LaunchRequest")
+    said.says(CONTENT.say("welcome"))
+    assert not said.ends_session
 
 
 def test_health_reports_version_and_that_verification_is_off(client) -> None:
@@ -97,7 +109,7 @@ def test_bad_bodies_get_400_with_a_reason_and_the_service_stays_up(
     assert raw.status_code == 400
     assert raw.get_json() == {"error": reason}
     assert "refused request" in caplog.text
-    assert client.post("/alexa", data=json.dumps(launch_request())).status_code == 200
+    hears_the_welcome(client.post("/alexa", data=json.dumps(launch_request())))  # still up
 
 
 @pytest.fixture
@@ -139,7 +151,7 @@ def test_the_envelope_is_decoded_once_and_mapped_without_a_second_decode(monkeyp
     monkeypatch.setattr(body_module, "json", CountingJson())
     serializer = app.extensions["stretch_skill"].serializer
     monkeypatch.setattr(serializer, "deserialize", lambda *a, **k: pytest.fail("decoded again by the SDK"))
-    assert app.test_client().post("/alexa", data=json.dumps(launch_request())).status_code == 200
+    hears_the_welcome(app.test_client().post("/alexa", data=json.dumps(launch_request())))
     assert decodes == [1]
 
 
@@ -165,7 +177,7 @@ def test_the_skill_s_own_serializer_is_the_only_one(monkeypatch) -> None:
     monkeypatch.setattr(
         "ask_sdk_core.serialize.DefaultSerializer.__init__", lambda self: pytest.fail("a second serializer")
     )
-    assert app.test_client().post("/alexa", data=json.dumps(launch_request())).status_code == 200
+    hears_the_welcome(app.test_client().post("/alexa", data=json.dumps(launch_request())))
     assert len(envelopes) == 1
 
 
