@@ -9,11 +9,14 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from skill import create_app
+from skill.core.content import default
 from skill.storage import MemoryAdapter, StorageError
 from tests.alexa_ca import IMPORTED_AT, SKILL_ID, AlexaTestCA, make_verifier
+from tests.conversation import Said, check_response
 from tests.envelopes import intent_request, launch_request, slot_value
 
 NOW = IMPORTED_AT
+CONTENT = default()
 
 
 class BrokenStorage(MemoryAdapter):
@@ -90,7 +93,11 @@ def test_refusals_and_verification_failures_have_bounded_reasons(ca) -> None:
 
 def test_storage_errors_are_counted_and_healthz_says_storage_is_not_writable(ca) -> None:
     client = _app(ca, BrokenStorage()).test_client()
-    assert _post(client, ca, launch_request(timestamp=NOW)).status_code == 200  # she still gets her answer
+    raw = _post(client, ca, launch_request(timestamp=NOW))
+    assert raw.status_code == 200  # she still gets her answer: read as a new user, asked if ready
+    said = Said(raw.status_code, raw.get_json())
+    check_response(said, "LaunchRequest")
+    said.says(CONTENT.say("welcome"), CONTENT.say("ask_ready", name="cat-cow"))
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.get_json()["storage_writable"] is False
