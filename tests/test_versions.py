@@ -390,3 +390,17 @@ def test_the_trimester_answer_mentions_the_seated_version(talk: Conversation) ->
 def test_what_she_can_say_lists_this_versions_stretches(talk: Conversation) -> None:
     _start(talk, "quick")
     talk.intent("ListExercisesIntent").says("two stretches in the quick routine", "seated cat-cow")
+
+
+def test_naming_the_seated_version_mid_routine_keeps_her_place(talk: Conversation) -> None:
+    """Heard on a walk-through: at shoulder blade squeezes, "I can't get down on the floor"
+    started seated cat-cow from the top. It carries on at the seated form of her stretch."""
+    _start(talk, "full")
+    talk.intent("AMAZON.NextIntent")
+    on = talk.intent("AMAZON.NextIntent").says("shoulder blade squeezes")
+    assert on.state["current"] == "shoulder_squeezes"
+    said = talk.intent("StartRoutineIntent", version="get down on the floor")
+    seated_form = CONTENT.form_in(CONTENT.routine("seated").stretches, "shoulder_squeezes")
+    said.says(CONTENT.exercise(seated_form).name).does_not_say(f"Stretch 1 of 5: {_first_stretch('seated')}")
+    assert said.state["version"] == "seated" and said.state["current"] == seated_form
+    assert len(said.state["done"]) == 2  # cat-cow and child's pose, as their seated forms

@@ -20,7 +20,11 @@ Action = Callable[[Context, Event], Outcome]
 
 
 def start_routine(ctx: Context, event: Event) -> Outcome:
-    """Start the routine from the first stretch: the version she named, else the one she is in."""
+    """Start the routine from the first stretch: the version she named, else the one she is in.
+    Naming another version in the middle of a routine ("I can't get down on the floor")
+    carries on at that version's form of her stretch instead of losing her place."""
+    if event.arg is not None and event.arg != ctx.state.version and rt.in_routine(rt.unwind(ctx.state)):
+        return stretches.switch_version(ctx, event.arg)
     return stretches.start_routine(ctx, version=event.arg)
 
 
