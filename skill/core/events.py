@@ -39,7 +39,6 @@ class Kind(StrEnum):
 
 # How a symptom is graded (the SYMPTOM slot type's ids in the interaction model).
 SYMPTOM_TIERS = ("discomfort", "unclear", "pain", "dizzy", "warning")
-ADJUSTMENTS = ("slower", "faster", "shorter", "longer")
 # Connections.Response to the AskFor permission request, in lower case.
 PERMISSION_ANSWERS = ("accepted", "denied", "not_answered")
 

@@ -117,10 +117,6 @@ def in_routine(state: RoutineState) -> bool:
     return state.current is not None and state.base is Mode.ROUTINE
 
 
-def on_last_stretch(state: RoutineState) -> bool:
-    return state.current is not None and state.next_id is None
-
-
 def finished_all(state: RoutineState) -> bool:
     """Every stretch of the routine was done, none skipped: only then is it a finished routine."""
     return set(state.order) <= set(state.done)

@@ -42,8 +42,6 @@ from skill.core.timeline import Phase, Silence, Speech, Timeline
 # and change it here (documented in deploy/README.md).
 START_DELAY_MS = 0
 
-ACTIONS = ("next", "pause", "resume")  # what the touch buttons send (skill/alexa/apl.py checks)
-
 # The disc's scale: small at rest and at the end of an out-breath, full at the top of an in-breath.
 REST_SCALE = 0.55
 FULL_SCALE = 1.0
