@@ -83,7 +83,8 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
 # --- the parsed dict -> ask-sdk-model objects, with the skill's own serializer ------------
 
 
-def _iso_stamp(raw: object) -> datetime | None:
+def iso_stamp(raw: object) -> datetime | None:
+    """An ISO 8601 request timestamp, aware (a zone-less one is read as UTC); else None."""
     if not isinstance(raw, str):
         return None
     try:
@@ -112,7 +113,7 @@ def parsed_deserializer(serializer: DefaultSerializer) -> Callable[[dict[str, An
 
     def to_envelope(data: dict[str, Any]) -> RequestEnvelope:
         request = data["request"]
-        stamp = _iso_stamp(request.get("timestamp"))
+        stamp = iso_stamp(request.get("timestamp"))
         if stamp is None:
             return mapped(data, RequestEnvelope)
         rest = {key: value for key, value in request.items() if key != "timestamp"}

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as x509v
 
 from skill.alexa.guard import application_id
-from skill.web.body import BodyError, parse_envelope
+from skill.web.body import BodyError, iso_stamp, parse_envelope
 from skill.web.cert_chain import (
     Chain,
     ChainCache,
@@ -123,12 +123,11 @@ def parse_body(body: bytes) -> dict[str, Any]:
 def _parse_timestamp(raw: object) -> datetime:
     if not isinstance(raw, str) or not raw:
         raise VerificationError("request timestamp missing")
-    try:
-        stamp = datetime.fromisoformat(raw)  # C-fast; the SDK's dateutil parse stays the only other
-    except ValueError as error:
-        raise VerificationError("request timestamp is not ISO 8601") from error
     # Alexa always sends UTC ("...Z"); a zone-less stamp is read as UTC rather than local time.
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    stamp = iso_stamp(raw)  # the same parse as the mapping step (skill/web/body.py)
+    if stamp is None:
+        raise VerificationError("request timestamp is not ISO 8601")
+    return stamp
 
 
 def check_timestamp(request: Mapping[str, Any], now: datetime) -> None:
