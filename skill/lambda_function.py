@@ -49,7 +49,7 @@ from skill.alexa.handlers import build_skill
 from skill.alexa.logsafe import clean
 from skill.config import Config
 from skill.core import content as core_content
-from skill.storage import build_persistence
+from skill.storage import build_persistence, privacy
 
 __all__ = ["REFUSAL", "lambda_config", "lambda_handler", "make_handler"]
 
@@ -124,12 +124,9 @@ def make_handler(
             "ALEXA_SKILL_IDS is not set: only the function's Alexa Skills Kit trigger (its skill-id "
             "condition) keeps other skills out. Set it to your skill's id."
         )
+    privacy.configure(cfg.log_hash_salt)  # log refs keyed by the operator's secret, whatever the storage
     if persistence is None:
-        persistence = build_persistence(cfg)  # also keys the log refs with LOG_HASH_SALT
-    else:
-        from skill.storage import privacy
-
-        privacy.configure(cfg.log_hash_salt)
+        persistence = build_persistence(cfg)
     # With exactly one id the SDK double-checks it, as on the web edge; with several, we do.
     skill = build_skill(
         persistence,
