@@ -16,6 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
 from skill.core.ssml import transcript
 from tests.envelopes import USER_ID, intent_request, launch_request, resolved_slot, session_ended_request
 from tests.ssml_checks import assert_alexa_ssml
@@ -24,6 +27,12 @@ MODELS = Path(__file__).resolve().parents[1] / "interaction_model"
 MODEL = MODELS / "en-US.json"
 MODEL_JSON = json.loads(MODEL.read_text(encoding="utf-8"))
 LOCALE_MODELS = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in MODELS.glob("*.json")}
+
+
+def stored(storage: Any, user_id: str = USER_ID) -> dict[str, Any]:
+    """What the storage holds for her, read the way the skill reads it."""
+    env = DefaultSerializer().deserialize(json.dumps(launch_request(user_id=user_id)), RequestEnvelope)
+    return storage.get_attributes(env)
 
 
 def resolved(intent: str, slot: str, heard: str | None, locale: str = "en-US") -> dict[str, Any]:

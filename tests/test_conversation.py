@@ -13,16 +13,14 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 
 from skill import create_app
 from skill.core.coach.reply import minutes_phrase
 from skill.core.content import default
 from skill.storage import MemoryAdapter, StorageError
-from tests.conversation import MODEL, Conversation, Said, check_response
+from tests.conversation import MODEL, Conversation, Said, check_response, stored
 from tests.documents import PROFILE_FIELDS
-from tests.envelopes import USER_ID, intent_request, launch_request, skill_disabled_event
+from tests.envelopes import USER_ID, intent_request, skill_disabled_event
 from tests.ssml_checks import assert_alexa_ssml
 
 CONTENT = default()
@@ -34,12 +32,6 @@ MODEL_INTENTS = sorted(
 )
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 ENDS_AT_ONCE = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent")
-
-
-def stored(storage, user_id: str = USER_ID) -> dict:
-    """What the storage holds for her, read the way the skill reads it."""
-    env = DefaultSerializer().deserialize(json.dumps(launch_request(user_id=user_id)), RequestEnvelope)
-    return storage.get_attributes(env)
 
 
 def last(talk: Conversation) -> Said:

@@ -8,8 +8,6 @@ import logging
 import re
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 
 from skill.core.content import default
 from skill.core.ssml import heard, total_break_seconds
@@ -21,8 +19,9 @@ from tests.conversation import (
     check_response,
     last_sentence,
     resolved,
+    stored,
 )
-from tests.envelopes import USER_ID, intent_request, launch_request
+from tests.envelopes import intent_request
 from tests.names import NAMES_PEOPLE_USE
 from tests.ssml_checks import assert_alexa_ssml
 
@@ -31,11 +30,6 @@ IDS = list(CONTENT.routine("standard").stretches)  # the standard routine, in or
 NAMES = [CONTENT.exercise(i).name for i in IDS]
 Q = CONTENT.say  # the questions, by key: the words may change, the question asked may not
 LANGUAGE = MODEL_JSON["interactionModel"]["languageModel"]
-
-
-def stored(storage) -> dict:
-    env = DefaultSerializer().deserialize(json.dumps(launch_request(user_id=USER_ID)), RequestEnvelope)
-    return storage.get_attributes(env)
 
 
 def samples(intent: str) -> list[str]:

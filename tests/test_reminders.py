@@ -12,11 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 
-from tests.conversation import MODEL_JSON, Conversation, Said
-from tests.envelopes import DEVICE_ID, USER_ID, envelope, intent_request, launch_request, resolved_slot
+from tests.conversation import MODEL_JSON, Conversation, Said, stored
+from tests.envelopes import DEVICE_ID, envelope, intent_request, resolved_slot
 from tests.fake_alexa_api import FakeAlexaApi, alexa_api_fixture  # noqa: F401  (the alexa_api fixture)
 
 TZ_PATH = f"/v2/devices/{DEVICE_ID}/settings/System.timeZone"
@@ -41,11 +39,6 @@ def fake(alexa_api: FakeAlexaApi, monkeypatch: pytest.MonkeyPatch) -> FakeAlexaA
 @pytest.fixture
 def talk(client, fake) -> Conversation:
     return Conversation(client, start=T0)
-
-
-def stored(storage) -> dict:
-    env = DefaultSerializer().deserialize(json.dumps(launch_request(user_id=USER_ID)), RequestEnvelope)
-    return storage.get_attributes(env)
 
 
 def days_slot(*heard: str) -> dict[str, Any]:
