@@ -168,6 +168,12 @@ def test_a_failed_shared_download_fails_every_waiter_and_frees_the_url(ca) -> No
 
     threads = broken.run_while_held(4, one)
     assert len(errors) == 4 and not any(t.is_alive() for t in threads)
+    # the one that fetched gets the bug; the waiters a refusal, never a hang or a pass
+    assert (
+        sorted(map(repr, errors))
+        == [repr(RuntimeError("a bug in a fetcher"))]
+        + [repr(VerificationError("could not download certificate chain"))] * 3
+    )
     assert verifier.chains._flights == {}
     with pytest.raises(RuntimeError):  # nothing cached: the next request tries again
         verifier.verify(ca.sign(body), body)
