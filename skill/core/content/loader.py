@@ -272,7 +272,7 @@ def _routine(raw: dict[str, Any], exercises: Mapping[str, Exercise], at: At) -> 
 
 def _routines(
     data: Mapping[str, Any], exercises: tuple[Exercise, ...]
-) -> tuple[tuple[Routine, ...], dict[tuple[str, str], str]]:
+) -> tuple[tuple[Routine, ...], dict[tuple[str, str], str], dict[str, str]]:
     top = read_table(data, ROUTINES_FILE_SCHEMA, At(ROUTINES_FILE))
     by_id = {ex.id: ex for ex in exercises}
     routines = tuple(
@@ -297,7 +297,7 @@ def _routines(
                 raise At(ROUTINES_FILE, "moves").error(
                     f"needs {a}_to_{b}: routine {r.id!r} goes from {a} to {b}"
                 )
-    return routines, moves
+    return routines, moves, owner
 
 
 # --- locales/*.toml: the terms (and the rare whole prompt) that differ by locale ---------
@@ -418,7 +418,7 @@ def load(directory: Path | str) -> Content:
     The Content returned is en-US's; `for_locale()` gives any locale's."""
     directory = Path(directory)
     exercises, numbers, spoken_ids = _exercises(_read(directory / EXERCISES_FILE))
-    routines, moves = _routines(_read(directory / ROUTINES_FILE), exercises)
+    routines, moves, spoken_routines = _routines(_read(directory / ROUTINES_FILE), exercises)
     prompt_files = sorted(p for p in directory.glob("*.toml") if p.name not in STRUCTURED_FILES)
     prompts = _prompts(prompt_files)
     base = Content(
@@ -428,6 +428,7 @@ def load(directory: Path | str) -> Content:
         number_words=numbers,
         prompts=MappingProxyType(prompts),
         spoken_ids=MappingProxyType(spoken_ids),
+        spoken_routines=MappingProxyType(spoken_routines),
         prompt_fields=MappingProxyType({key: frozenset(fields_of(t)) for key, t in prompts.items()}),
     )
     return _localized(directory, base)

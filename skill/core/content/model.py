@@ -145,6 +145,8 @@ class Content:
     spoken_ids: Mapping[str, str]  # normalised id, name or synonym -> exercise id
     prompt_fields: Mapping[str, frozenset[str]]  # prompt key -> its placeholders
     routines: tuple[Routine, ...] = ()  # the versions; the first is the default
+    # normalised routine id, name or synonym -> routine id
+    spoken_routines: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     moves: Mapping[tuple[str, str], str] = field(
         default_factory=lambda: MappingProxyType({})
     )  # (from, to) -> line
@@ -176,11 +178,8 @@ class Content:
 
     def lookup_routine(self, spoken: str) -> Routine | None:
         """A version's id, name or synonym (any case or punctuation) -> the version, else None."""
-        word = normal(spoken)
-        for r in self.routines:
-            if word in {normal(w) for w in (r.id, r.name, *r.synonyms)}:
-                return r
-        return None
+        routine_id = self.spoken_routines.get(normal(spoken))
+        return self.routine(routine_id) if routine_id else None
 
     def dose_of(self, routine_id: str | None, exercise: Exercise) -> Dose:
         """The dose range an exercise has in a version (its own unless the version narrows it)."""
