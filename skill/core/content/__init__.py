@@ -19,38 +19,19 @@ import functools
 from pathlib import Path
 
 from skill.core.content.loader import load as _load
-from skill.core.content.model import (
-    BASE_LOCALE,
-    CUE_POOLS,
-    MOVEMENT_KINDS,
-    POSITIONS,
-    UNITS,
-    Content,
-    Cues,
-    Dose,
-    Exercise,
-    Movement,
-    Routine,
-    pick_locale,
-)
+from skill.core.content.model import BASE_LOCALE, Content, Dose, Exercise, pick_locale
 from skill.core.content.readers import ContentError
 
 DIRECTORY = Path(__file__).resolve().parent
 
+# What callers take from the package; the rest of model.py is imported from there.
 __all__ = [
     "BASE_LOCALE",
-    "CUE_POOLS",
     "DIRECTORY",
-    "MOVEMENT_KINDS",
-    "POSITIONS",
-    "UNITS",
     "Content",
     "ContentError",
-    "Cues",
     "Dose",
     "Exercise",
-    "Movement",
-    "Routine",
     "default",
     "load",
     "pick_locale",
