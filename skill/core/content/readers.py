@@ -147,11 +147,6 @@ def tables(schema: Schema) -> Read:
     return read
 
 
-def anything(value: Any, at: At) -> Any:
-    """Checked later, by a rule that needs another field (the cue pools need the unit)."""
-    return value
-
-
 def optional(read: Read, default: Any = None) -> Read:
     """A field that may be left out (then `default`); read as `read` when present."""
 
