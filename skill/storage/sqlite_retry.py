@@ -60,10 +60,14 @@ def run_with_retry(
         try:
             return operation()
         except sqlite3.Error as exc:
-            if not is_retryable(exc) or clock() + pause > deadline:
+            left = deadline - clock()
+            # Jitter keeps workers out of step; the last wait is cut to what is left, so the
+            # whole budget is used and never exceeded.
+            wait = min(pause * (0.5 + random.random()), left)
+            if not is_retryable(exc) or left <= 0:
                 code = getattr(exc, "sqlite_errorcode", None)
                 raise SQLiteStorageError(f"SQLite storage at {where} failed: {exc}", code) from exc
         except OSError as exc:
             raise SQLiteStorageError(f"SQLite storage at {where} failed: {exc}") from exc
-        sleep(pause * (0.5 + random.random()))  # jitter keeps workers out of step
+        sleep(wait)
         pause = min(pause * 2, MAX_PAUSE)
