@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from skill.alexa import guard
 from skill.alexa.logsafe import clean
@@ -86,6 +88,14 @@ BODY_CASES = {
     "duplicate key": (b'{"request": {}, "request": {}}', "request body has a duplicate key"),
     "deep": (b"[" * 100_000 + b"]" * 100_000, "request body is nested too deeply"),
     "no request": (b'{"x": 1}', "request body has no request object"),
+    # Deeper than MAX_DEPTH but far from the decoder's recursion limit: the guard's walk refuses.
+    "65 levels": (
+        b'{"request": {}, "x": ' + b"[" * 64 + b"]" * 64 + b"}",
+        "request body is nested too deeply",
+    ),
+    "lone high surrogate": (b'{"request": {"locale": "\\ud800"}}', "request body has an invalid string"),
+    "lone low surrogate key": (b'{"request": {"\\uDC00": 1}}', "request body has an invalid string"),
+    "reversed pair": (b'{"request": {}, "x": "\\udc00\\ud800"}', "request body has an invalid string"),
 }
 
 
@@ -95,6 +105,49 @@ def test_strict_json(name) -> None:
     with pytest.raises(BodyError) as caught:
         parse_envelope(body)
     assert str(caught.value) == reason
+
+
+def test_strict_json_keeps_a_surrogate_pair_and_64_levels() -> None:
+    # An escaped emoji is a valid pair; exactly MAX_DEPTH levels is allowed (guard.MAX_DEPTH).
+    data = parse_envelope(b'{"request": {"x": "\\ud83d\\ude00"}, "y": ' + b"[" * 62 + b"]" * 62 + b"}")
+    assert data["request"]["x"] == "\U0001f600"
+
+
+# Mostly ordinary text, sometimes a run around the surrogate block (paired or lone).
+_TEXT = st.text(max_size=4) | st.text(
+    st.characters(min_codepoint=0xD7FE, max_codepoint=0xE001, exclude_categories=()), max_size=3
+)
+_JSON_TEXT = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=90,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@example(value=[0], extra_depth=0, raw=False)  # accepted without a walk
+@example(value=[0], extra_depth=63, raw=False)  # 65 levels: refused by the walk
+@example(value="\ud800", extra_depth=0, raw=False)  # a lone escaped surrogate
+@example(value={"\udfff": "\ud83d\ude00"}, extra_depth=0, raw=False)  # a pair is fine, the key is not
+@given(value=_JSON_TEXT, extra_depth=st.integers(0, 70), raw=st.booleans())
+def test_strict_json_refuses_exactly_what_the_full_walk_refuses(value, extra_depth, raw) -> None:
+    # parse_envelope skips the guard's walk when the text cannot fail it; whatever the text,
+    # its verdict must be the walk's. Lone surrogates come from st.text (escaped by json.dumps
+    # when ensure_ascii, written raw otherwise: raw ones are not UTF-8 and refused earlier).
+    for _ in range(extra_depth):
+        value = [value]
+    text = json.dumps({"request": {}, "x": value}, ensure_ascii=not raw)
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return  # not a body anyone can send: UTF-8 has no surrogates
+    expected = guard.shape_problem(json.loads(text))
+    try:
+        parse_envelope(body)
+    except BodyError as refused:
+        assert str(refused) == expected
+    else:
+        assert expected is None
 
 
 def test_strict_json_keeps_ordinary_numbers() -> None:

@@ -91,6 +91,25 @@ def test_refusals_and_verification_failures_have_bounded_reasons(ca) -> None:
     assert seen["alexa_replies_total", (("outcome", "refused"), ("reason", "too_large"))] == 1
 
 
+def test_a_crashed_turn_and_a_crashed_edge_are_counted_as_errors(ca, monkeypatch) -> None:
+    app = _app(ca)
+    client = app.test_client()
+    # A handler that crashes: the skill's catch-all apologises (200) and the turn is an error.
+    monkeypatch.setattr("skill.core.coach.launch", lambda ctx: 1 / 0)
+    crashed = _post(client, ca, launch_request(timestamp=NOW))
+    assert crashed.status_code == 200 and crashed.get_json()["response"]["outputSpeech"]
+    monkeypatch.undo()
+    # The edge itself failing after the turn (here: the reply cannot be serialized) is a 500.
+    skill = app.extensions["stretch_skill"]
+    monkeypatch.setattr(skill.serializer, "serialize", lambda obj: {"x": float("nan")})
+    assert _post(client, ca, launch_request(timestamp=NOW)).status_code == 500
+    monkeypatch.undo()
+    seen = _samples(client)
+    assert seen["alexa_replies_total", (("outcome", "error"), ("reason", ""))] == 2
+    assert seen["alexa_request_duration_seconds_count", (("type", "LaunchRequest"),)] == 2
+    assert ("alexa_replies_total", (("outcome", "ok"), ("reason", ""))) not in seen
+
+
 def test_storage_errors_are_counted_and_healthz_says_storage_is_not_writable(ca) -> None:
     client = _app(ca, BrokenStorage()).test_client()
     raw = _post(client, ca, launch_request(timestamp=NOW))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-__all__ = ["refusal", "application_id", "MAX_DEPTH", "MAX_NUMBER", "USER_ID_PATTERN"]
+__all__ = ["refusal", "shape_problem", "application_id", "MAX_DEPTH", "MAX_NUMBER", "USER_ID_PATTERN"]
 
 # Real envelopes nest about 8 deep (APL component trees a little more); the SDK recurses
 # about 3 frames per level, so 64 stays far from Python's limit of 1000.
@@ -36,11 +36,15 @@ MAX_USER_ID_LENGTH = 512
 USER_ID_PATTERN = re.compile(r"amzn1\.ask\.account\.[A-Za-z0-9._-]+")
 
 
-def refusal(data: object, skill_ids: Collection[str] = ()) -> str | None:
-    """Why this parsed envelope must be refused (a short reason for a 400), or None."""
+def refusal(data: object, skill_ids: Collection[str] = (), *, shape_checked: bool = False) -> str | None:
+    """Why this parsed envelope must be refused (a short reason for a 400), or None.
+
+    shape_checked: `data` has already passed shape_problem (skill.web.body.parse_envelope
+    guarantees it), so only the envelope's meaning is checked here.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("request"), dict):
         return "not an Alexa request envelope"
-    problem = _shape(data)
+    problem = None if shape_checked else shape_problem(data)
     if problem:
         return problem
     system = _get(data, "context", "System")
@@ -99,8 +103,9 @@ def _string_ok(text: str) -> bool:
     return True
 
 
-def _shape(data: dict[str, Any]) -> str | None:
-    """One iterative walk (no recursion, so depth itself cannot crash it) over every value."""
+def shape_problem(data: dict[str, Any]) -> str | None:
+    """Nesting, numbers, strings: one iterative walk (no recursion, so depth itself cannot
+    crash it) over every value."""
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         node, depth = stack.pop()

@@ -2,7 +2,9 @@
 per-invocation `context` (skill.invoke(..., context=Observed())) and reads it afterwards.
 
 Only facts an operator needs, never content: whether the catch-all apologised, whether a
-safety reply was given (not what she said), how many storage calls failed. Under another
+safety reply was given (not what she said), how many storage calls failed; and the two the
+edge itself sets, each from a fixed set of labels: the request type and how the reply ended.
+Under another
 entry point (the Lambda handler passes Lambda's own context) every note is a no-op.
 """
 
@@ -20,6 +22,8 @@ class Observed:
     error: bool = False  # the catch-all exception handler answered
     safety_reply: bool = False  # a symptom was answered with the safety reply
     storage_errors: int = 0  # StorageError caught while loading or saving her profile
+    request_type: str = "other"  # skill.web.metrics.REQUEST_TYPES, once the request is verified
+    outcome: tuple[str, str] = ("error", "")  # ok / refused (and why) / error, until the edge says
 
 
 def _observed(handler_input: HandlerInput) -> Observed | None:

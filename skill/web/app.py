@@ -15,7 +15,7 @@ from typing import Any
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill.alexa import guard
 from skill.alexa.observe import Observed
@@ -119,7 +119,7 @@ def create_app(
     metrics = Metrics(INTENT_EVENTS)
     probe = StorageProbe(persistence, on_error=metrics.storage_errors.labels("probe").inc)
 
-    def envelope_of(body: bytes) -> RequestEnvelope:
+    def envelope_of(body: bytes, seen: Observed) -> RequestEnvelope:
         """Read once, verify once, parse once, guard, map once; or Refused(reason)."""
         try:
             data = verifier.verify(request.headers, body) if verifier is not None else None
@@ -130,10 +130,11 @@ def create_app(
             raise Refused(f"verification failed: {exc}", kind="verification") from exc
         except BodyError as exc:
             raise Refused(str(exc)) from exc
-        reason = guard.refusal(data, cfg.skill_ids)
+        # Both paths above parse with body.parse_envelope, which has already checked the shape.
+        reason = guard.refusal(data, cfg.skill_ids, shape_checked=True)
         if reason:
             raise Refused(reason)
-        g.request_type = metrics.request_type(data["request"].get("type"))
+        seen.request_type = metrics.request_type(data["request"].get("type"))
         try:
             envelope = to_envelope(data)
         except Exception as exc:  # the SDK raises several types for shapes it cannot map
@@ -141,7 +142,7 @@ def create_app(
             raise Refused("request envelope not understood", type(exc).__name__, "not_understood") from exc
         if envelope is None or envelope.request is None or envelope.context is None:
             raise Refused("request envelope not understood", kind="not_understood")
-        metrics.requests.labels(g.request_type, metrics.intent(data["request"])).inc()
+        metrics.requests.labels(seen.request_type, metrics.intent(data["request"])).inc()
         return envelope
 
     app = Flask("skill")
@@ -151,16 +152,11 @@ def create_app(
 
     @app.before_request
     def start() -> None:
-        g.started = time.perf_counter()
         g.request_id = new_request_id()
-        g.request_type, g.outcome = "other", ("error", "")  # until the view says otherwise
 
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "-")
-        if request.path == "/alexa" and request.method == "POST":
-            metrics.replies.labels(*g.outcome).inc()
-            metrics.latency.labels(g.request_type).observe(time.perf_counter() - g.started)
         return response
 
     @app.errorhandler(HTTPException)
@@ -172,12 +168,10 @@ def create_app(
         }.get(exc.code or 500, (exc.name or "error").lower())
         if exc.code == 413:
             log.warning("refused request: %s", reason)
-            g.outcome = ("refused", "too_large")
         return _error(exc.code or 500, reason)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
-        g.outcome = ("error", "")
         # The skill's own catch-all answers inside invoke(); this only guards the edge itself.
         log.exception("unexpected error at the web edge")
         return _error(500, "internal error")
@@ -219,33 +213,45 @@ def create_app(
 
     @app.post("/alexa")
     def alexa() -> Response:
-        body = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH -> 413 via http_error
+        started = time.perf_counter()
+        seen = Observed()  # what the turn did, for /metrics; the SDK hands it to every handler
         try:
-            envelope = envelope_of(body)
+            return answer(seen)
+        except RequestEntityTooLarge:  # over MAX_CONTENT_LENGTH: 413 via http_error
+            seen.outcome = ("refused", "too_large")
+            raise
+        finally:
+            # One place counts every POST /alexa, whichever way it ended (an exception: "error").
+            metrics.replies.labels(*seen.outcome).inc()
+            metrics.latency.labels(seen.request_type).observe(time.perf_counter() - started)
+            if seen.storage_errors:
+                metrics.storage_errors.labels("turn").inc(seen.storage_errors)
+            if seen.safety_reply:
+                metrics.safety_replies.inc()
+
+    def answer(seen: Observed) -> Response:
+        body = request.get_data(cache=False)
+        try:
+            envelope = envelope_of(body, seen)
         except Refused as exc:
             # Never the body: our own reason, and for the SDK's errors only their type.
             log.warning("refused request: %s%s", exc, f" ({exc.detail})" if exc.detail else "")
-            g.outcome = ("refused", exc.kind)
+            seen.outcome = ("refused", exc.kind)
             return _error(400, str(exc))
-        seen = Observed()  # the SDK hands it to every handler as handler_input.context
         try:
             response_envelope = alexa_skill.invoke(request_envelope=envelope, context=seen)
         except AskSdkException:
             # Raised before any handler runs, e.g. the SDK's own application id check.
             log.warning("refused request: request not for this skill")
-            g.outcome = ("refused", "wrong_skill")
+            seen.outcome = ("refused", "wrong_skill")
             return _error(400, "request not for this skill")
-        finally:
-            if seen.storage_errors:
-                metrics.storage_errors.labels("turn").inc(seen.storage_errors)
-            if seen.safety_reply:
-                metrics.safety_replies.inc()
-        g.outcome = ("error", "") if seen.error else ("ok", "")
-        return Response(
+        reply = Response(
             # allow_nan=False: never emit JSON that Alexa (or any strict parser) cannot read.
             json.dumps(serializer.serialize(response_envelope), allow_nan=False, separators=(",", ":")),
             status=200,
             mimetype="application/json",
         )
+        seen.outcome = ("error", "") if seen.error else ("ok", "")
+        return reply
 
     return app
