@@ -41,12 +41,10 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ask_sdk_core.skill import CustomSkill, SkillConfiguration
-from ask_sdk_core.skill_builder import SkillBuilder
-
 from skill.alexa import guard
 from skill.alexa.handlers import build_skill
 from skill.alexa.logsafe import clean
+from skill.alexa.mapping import parsed_deserializer
 from skill.config import Config
 from skill.core import content as core_content
 from skill.storage import build_persistence, privacy
@@ -67,38 +65,6 @@ def lambda_config(env: Mapping[str, str]) -> Config:
     if not str(env.get("STORAGE_BACKEND") or "").strip():
         env = {**env, "STORAGE_BACKEND": LAMBDA_STORAGE_DEFAULT}
     return Config.from_mapping(env)
-
-
-class _BuiltSkill(SkillBuilder):
-    """Hands the SDK's standard SkillBuilder.lambda_handler() the skill build_skill() made.
-
-    ask-sdk-core 1.19 has lambda_handler() on the builder only (CustomSkill has none), and
-    the wrapper it returns builds a CustomSkill from `skill_configuration` on each call. So
-    this builder's configuration is the built skill's own parts, read back from its public
-    attributes; tests/test_lambda.py checks that nothing is lost on the way.
-    """
-
-    def __init__(self, skill: CustomSkill) -> None:
-        super().__init__()
-        self._skill = skill
-
-    @property
-    def skill_configuration(self) -> SkillConfiguration:
-        skill, dispatcher = self._skill, self._skill.request_dispatcher
-        configuration = SkillConfiguration(
-            request_mappers=dispatcher.request_mappers,
-            handler_adapters=dispatcher.handler_adapters,
-            request_interceptors=dispatcher.request_interceptors,
-            response_interceptors=dispatcher.response_interceptors,
-            exception_mapper=dispatcher.exception_mapper,
-            persistence_adapter=skill.persistence_adapter,
-            api_client=skill.api_client,
-            custom_user_agent=skill.custom_user_agent,
-            skill_id=skill.skill_id,
-        )
-        configuration.loaders = skill.loaders
-        configuration.renderer = skill.renderer
-        return configuration
 
 
 def _configure_logging(level: str) -> None:
@@ -134,17 +100,27 @@ def make_handler(
         content=core_content.load(),  # every locale's words, read and checked once per environment
         **({"api_client": api_client} if api_client is not None else {}),
     )
-    sdk_handler = _BuiltSkill(skill).lambda_handler()
+    # What the SDK's SkillBuilder.lambda_handler() does, minus its two costs on every call:
+    # it builds a new CustomSkill from the builder's configuration, and it re-encodes the
+    # event to JSON for DefaultSerializer.deserialize to decode again (timestamp by dateutil).
+    to_envelope = parsed_deserializer(skill.serializer)
     skill_ids = frozenset(cfg.skill_ids)
 
     def handler(event: Any, context: Any) -> dict[str, Any]:
+        # The runtime decoded the event with plain json: numbers and strings unchecked, so
+        # the guard walks every value here (the web edge's strict parser does it there).
         reason = guard.refusal(event, cfg.skill_ids)
         if reason is None and skill_ids and guard.application_id(event) not in skill_ids:
             reason = "request not for this skill"
         if reason is not None:
             return _refused(reason)
         try:
-            reply: dict[str, Any] = sdk_handler(event, context)
+            envelope = to_envelope(event)
+            if envelope is None or envelope.request is None or envelope.context is None:
+                return _refused("request envelope not understood")
+            reply = skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+            if not isinstance(reply, dict):  # a ResponseEnvelope always serializes to an object
+                raise TypeError(type(reply).__name__)
             json.dumps(reply, allow_nan=False)  # never hand Alexa JSON it cannot read
         except Exception as exc:  # the SDK's mapping and skill-id errors, and anything else at this edge
             # Only the type: the SDK's messages quote the payload.

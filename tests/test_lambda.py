@@ -16,8 +16,7 @@ import pytest
 
 from skill import lambda_function
 from skill.alexa.envelopes import SKILL_ID, USER_ID, intent_request, launch_request, session_ended_request
-from skill.alexa.handlers import build_skill
-from skill.lambda_function import REFUSAL, _BuiltSkill, lambda_config, make_handler
+from skill.lambda_function import REFUSAL, lambda_config, make_handler
 from skill.storage import MemoryAdapter
 from tests.conversation import Conversation
 from tests.dynamo_server import DUMMY_AWS_ENV, REGION, dynamo_endpoint, unique_table_name  # noqa: F401
@@ -166,18 +165,34 @@ def test_settings_are_the_web_edges_with_dynamodb_as_the_default_backend() -> No
     ) == ("t", "http://127.0.0.1:9", True, (SKILL_ID, OTHER_SKILL), "eu-west-1", 30)
 
 
-def test_the_sdk_handler_gets_every_part_of_the_built_skill() -> None:
-    skill = build_skill(MemoryAdapter(), skill_id=SKILL_ID)
-    configuration = _BuiltSkill(skill).skill_configuration
-    dispatcher = skill.request_dispatcher
-    assert configuration.request_mappers is dispatcher.request_mappers
-    assert configuration.handler_adapters is dispatcher.handler_adapters
-    assert configuration.exception_mapper is dispatcher.exception_mapper
-    assert configuration.request_interceptors is dispatcher.request_interceptors
-    assert configuration.response_interceptors is dispatcher.response_interceptors
-    assert configuration.persistence_adapter is skill.persistence_adapter
-    assert configuration.api_client is skill.api_client
-    assert configuration.skill_id == SKILL_ID
+def test_each_invocation_runs_the_skill_built_once_and_decodes_nothing_again(monkeypatch) -> None:
+    # The SDK's own SkillBuilder.lambda_handler() builds a CustomSkill per call and re-encodes
+    # the event for DefaultSerializer.deserialize; this handler does neither.
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_core.skill import CustomSkill
+
+    storage = MemoryAdapter()
+    handler = make_handler({"ALEXA_SKILL_IDS": SKILL_ID, "STORAGE_BACKEND": "memory"}, persistence=storage)
+    built = []
+    original_init = CustomSkill.__init__
+
+    def counting_init(self: CustomSkill, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(CustomSkill, "__init__", counting_init)
+    monkeypatch.setattr(
+        DefaultSerializer, "deserialize", lambda *a, **k: pytest.fail("the event was decoded again")
+    )
+    for event in (
+        launch_request(),
+        intent_request("AMAZON.HelpIntent"),
+        launch_request(user_id=USER_ID + "B"),
+    ):
+        reply = handler(event, FakeLambdaContext())
+        assert reply["response"]["outputSpeech"]["ssml"].startswith("<speak>")
+    assert built == []
+    assert storage.count_users() == 2  # both users' profiles kept
 
 
 # -- bad input: one table of cases, each named for what it attacks ------------------------

@@ -18,11 +18,12 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill.alexa import guard
+from skill.alexa.mapping import parsed_deserializer
 from skill.alexa.observe import Observed
 from skill.config import Config
 from skill.version import __version__
 from skill.web import privacy as privacy_notice
-from skill.web.body import BodyError, parse_envelope, parsed_deserializer
+from skill.web.body import BodyError, parse_envelope
 from skill.web.health import StorageProbe
 from skill.web.logs import JsonFormatter, new_request_id
 from skill.web.metrics import Metrics, may_read_metrics, verification_reason
@@ -31,7 +32,7 @@ from skill.web.verification import RequestVerifier, VerificationError
 log = logging.getLogger("skill.web.app")
 
 SKILL_EXTENSION = "stretch_skill"
-__all__ = ["SKILL_EXTENSION", "Refused", "create_app", "parsed_deserializer"]
+__all__ = ["SKILL_EXTENSION", "Refused", "create_app"]
 
 
 def _resolve_config(config: Config | Mapping[str, Any] | None) -> Config:

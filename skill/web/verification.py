@@ -26,7 +26,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as x509v
 
 from skill.alexa.guard import application_id
-from skill.web.body import BodyError, iso_stamp, parse_envelope
+from skill.alexa.mapping import iso_stamp
+from skill.web.body import BodyError, parse_envelope
 from skill.web.cert_chain import (
     Chain,
     ChainCache,
@@ -124,7 +125,7 @@ def _parse_timestamp(raw: object) -> datetime:
     if not isinstance(raw, str) or not raw:
         raise VerificationError("request timestamp missing")
     # Alexa always sends UTC ("...Z"); a zone-less stamp is read as UTC rather than local time.
-    stamp = iso_stamp(raw)  # the same parse as the mapping step (skill/web/body.py)
+    stamp = iso_stamp(raw)  # the same parse as the mapping step (skill/alexa/mapping.py)
     if stamp is None:
         raise VerificationError("request timestamp is not ISO 8601")
     return stamp
