@@ -6,6 +6,7 @@ and escapes nothing, so escaping happens here.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape as _xml_escape
@@ -54,8 +55,17 @@ def split_break_ms(seconds: float) -> list[int]:
     return [base + 1 if i < extra else base for i in range(n)]
 
 
+# Both caches are keyed by content: the words and pause lengths of five stretches at three
+# paces and doses are a few hundred strings, rendered on every stretch turn.
+@functools.lru_cache(maxsize=1024)
 def _breaks(seconds: float) -> str:
     return "".join(f'<break time="{ms}ms"/>' for ms in split_break_ms(seconds))
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(item: str) -> str:
+    """Whitespace collapsed, XML escaped; "" for blank text."""
+    return escape(" ".join(item.split()))
 
 
 def render(parts: Iterable[Part]) -> str:
@@ -70,14 +80,14 @@ def render(parts: Iterable[Part]) -> str:
         if isinstance(item, float):
             pending_silence += item
             continue
-        text = " ".join(item.split())
+        text = _text(item)
         if not text:
             continue
         breaks = _breaks(pending_silence)
         pending_silence = 0.0
         # a break separates words by itself; otherwise texts need a space between them
         out.append(breaks or (" " if out else ""))
-        out.append(escape(text))
+        out.append(text)
     out.append(_breaks(pending_silence))
     inner = "".join(out)
     if not inner or voice.PROSODY_RATE_PERCENT == 100:
