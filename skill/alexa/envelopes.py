@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -199,3 +199,43 @@ def skill_disabled_event(*, timestamp: datetime | str | None = None, **kw: Any) 
     }
     kw.setdefault("with_session", False)
     return envelope(request, **kw)
+
+
+def skill_permission_event(
+    scopes: Iterable[str] = (),
+    *,
+    accepted: bool = False,
+    timestamp: datetime | str | None = None,
+    user_id: str = USER_ID,
+    application_id: str = SKILL_ID,
+    api_endpoint: str | None = None,
+) -> dict[str, Any]:
+    """AlexaSkillEvent.SkillPermissionChanged (or, with accepted=True, SkillPermissionAccepted):
+    `scopes` are every scope she still allows, none once she has taken them all back.
+    As Alexa sends skill events: no session, no device, no locale; the user carries a consent
+    token only while she allows something.
+    https://developer.amazon.com/en-US/docs/alexa/smapi/skill-events-in-alexa-skills.html"""
+    kept = [{"scope": scope} for scope in scopes]
+    user: dict[str, Any] = {"userId": user_id}
+    if kept:
+        user["permissions"] = {"consentToken": "test-consent-token"}
+    stamp = iso(timestamp)
+    return {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": {"applicationId": application_id},
+                "user": user,
+                "apiEndpoint": api_endpoint or API_ENDPOINT,
+                "apiAccessToken": "test-access-token",
+            }
+        },
+        "request": {
+            "type": f"AlexaSkillEvent.SkillPermission{'Accepted' if accepted else 'Changed'}",
+            "requestId": _request_id(),
+            "timestamp": stamp,
+            "eventCreationTime": stamp,
+            "eventPublishingTime": stamp,
+            "body": {"acceptedPermissions": kept},
+        },
+    }

@@ -24,6 +24,8 @@ from skill.alexa.logsafe import clean
 from skill.core import coach
 from skill.core.content import Content, default
 from skill.core.events import Event, Kind
+from skill.core.profile import forget_reminder
+from skill.core.reminders import REMINDERS_SCOPE
 from skill.core.ssml import render
 
 log = logging.getLogger("skill.alexa")
@@ -117,6 +119,62 @@ class SkillDisabledEventHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
+PERMISSION_ACCEPTED = "AlexaSkillEvent.SkillPermissionAccepted"
+PERMISSION_CHANGED = "AlexaSkillEvent.SkillPermissionChanged"
+
+
+def accepted_scopes(request: object) -> frozenset[str] | None:
+    """The scopes she still allows (body.acceptedPermissions), or None when the body carries
+    no list of scopes to read: then nobody can say what she took back."""
+    body = getattr(request, "body", None)
+    accepted = getattr(body, "accepted_permissions", None)
+    if not isinstance(accepted, list):
+        return None
+    scopes = [getattr(permission, "scope", None) for permission in accepted]
+    if not all(isinstance(scope, str) for scope in scopes):
+        return None
+    return frozenset(str(scope) for scope in scopes)
+
+
+class SkillPermissionEventHandler(AbstractRequestHandler):
+    """She granted or changed the skill's permissions in the Alexa app. Arrives without a
+    session and may not speak. body.acceptedPermissions lists every scope she still allows,
+    an empty list once she has taken them all back:
+    https://developer.amazon.com/en-US/docs/alexa/smapi/skill-events-in-alexa-skills.html
+
+    Without the reminders scope, Alexa deletes the skill's reminders itself: the stored one is
+    forgotten, or the coach would tell her of a reminder that is gone and use dead tokens.
+    Everything else about her stays. Accepted, or the scope still there: nothing changes."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(PERMISSION_CHANGED)(handler_input) or is_request_type(PERMISSION_ACCEPTED)(
+            handler_input
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        kind = clean(getattr(request, "object_type", None))
+        scopes = accepted_scopes(request)
+        if scopes is None:
+            # Nobody can tell what she took back, so her reminder stays: forgetting one that
+            # Alexa still holds would leave her one she could no longer cancel by voice.
+            log.warning(
+                "%s without a readable acceptedPermissions list (user %s)", kind, turn.user_of(handler_input)
+            )
+        elif is_request_type(PERMISSION_CHANGED)(handler_input) and REMINDERS_SCOPE not in scopes:
+            current = turn.turn_of(handler_input)
+            had = current.profile_in.reminder is not None
+            current.profile_out = forget_reminder(current.profile_in)  # saved by ProfileSaveInterceptor
+            log.info(
+                "reminders permission taken back: %s (user %s)",
+                "stored reminder forgotten" if had else "no reminder was stored",
+                turn.user_of(handler_input),
+            )
+        else:
+            log.info("%s: nothing stored changes (user %s)", kind, turn.user_of(handler_input))
+        return handler_input.response_builder.response
+
+
 class UnhandledRequestHandler(AbstractRequestHandler):
     """Request types we do not use (other skill events, display events): acknowledge quietly."""
 
@@ -156,6 +214,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
 REQUEST_HANDLERS = (
     SkillDisabledEventHandler,
+    SkillPermissionEventHandler,  # she may have taken the reminders permission back
     SessionEndedRequestHandler,
     LaunchRequestHandler,
     IntentEventHandler,

@@ -299,6 +299,12 @@ def reminder_offer_due(profile: Profile, now: datetime) -> bool:
     )
 
 
+def forget_reminder(profile: Profile) -> Profile:
+    """Alexa deleted her reminders itself (she took the permission back in the Alexa app):
+    the stored one is forgotten, so she is never told of it and its tokens are never used."""
+    return replace(profile, reminder=None)
+
+
 def declined_lately(profile: Profile, now: datetime) -> bool:
     return profile.reminder_declined is not None and now - profile.reminder_declined < OFFER_EVERY
 
