@@ -122,7 +122,12 @@ def test_packaged_manifest_is_complete(project: Path) -> None:
     assert {"type": "CAN_FULFILL_INTENT_REQUEST"} in manifest["apis"]["custom"]["interfaces"]  # issue 15
     events = manifest["events"]
     assert events["endpoint"]["uri"] == ENDPOINT
-    assert {"eventName": "SKILL_DISABLED"} in events["subscriptions"]
+    # SKILL_DISABLED deletes her data; a withdrawn reminders permission forgets her reminder.
+    assert [e["eventName"] for e in events["subscriptions"]] == [
+        "SKILL_DISABLED",
+        "SKILL_PERMISSION_ACCEPTED",
+        "SKILL_PERMISSION_CHANGED",
+    ]
     assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]  # issue 12
 
 
@@ -571,7 +576,9 @@ def test_lambda_project_ask_resources_match_the_documented_shape(lambda_project:
         "DYNAMODB_CREATE_TABLE": "off",
     }
     assert all(isinstance(v, str) for v in user["lambda"]["environmentVariables"].values())
-    assert user["skillEvents"] == {"subscriptions": ["SKILL_DISABLED"]}
+    assert user["skillEvents"] == {
+        "subscriptions": ["SKILL_DISABLED", "SKILL_PERMISSION_ACCEPTED", "SKILL_PERMISSION_CHANGED"]
+    }
     assert set(user) <= {
         "runtime",
         "handler",
