@@ -1,6 +1,6 @@
 """A parsed envelope (a dict) -> ask-sdk-model objects, with the skill's own serializer.
 
-Both entry points map through here: the web edge after verification (skill/web/app.py), the
+Both entry points map through here: the web edge after verification (skill/web/endpoint.py), the
 Lambda handler with the event the runtime has already decoded (skill/lambda_function.py).
 """
 

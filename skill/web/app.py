@@ -1,4 +1,4 @@
-"""The web edge: Flask receives Alexa's POST, checks it, and hands it to the ask-sdk skill.
+"""The web edge: the Flask app and its routes; POST /alexa itself is skill/web/endpoint.py.
 
 create_app() is the only place settings, the request verifier and storage meet. Nothing
 below the edge imports Flask.
@@ -6,33 +6,26 @@ below the edge imports Flask.
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from ask_sdk_core.exceptions import AskSdkException
-from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
-from skill.alexa import guard
-from skill.alexa.mapping import parsed_deserializer
-from skill.alexa.observe import Observed
 from skill.config import Config
 from skill.version import __version__
 from skill.web import privacy as privacy_notice
-from skill.web.body import BodyError, parse_envelope
+from skill.web.endpoint import AlexaEndpoint, error_response
 from skill.web.health import StorageProbe
 from skill.web.logs import JsonFormatter, new_request_id
-from skill.web.metrics import Metrics, may_read_metrics, verification_reason
-from skill.web.verification import RequestVerifier, VerificationError
+from skill.web.metrics import Metrics, may_read_metrics
+from skill.web.verification import RequestVerifier
 
 log = logging.getLogger("skill.web.app")
 
 SKILL_EXTENSION = "stretch_skill"
-__all__ = ["SKILL_EXTENSION", "Refused", "create_app"]
+__all__ = ["SKILL_EXTENSION", "create_app"]
 
 
 def _resolve_config(config: Config | Mapping[str, Any] | None) -> Config:
@@ -50,25 +43,6 @@ def _configure_logging(level: str) -> None:
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     logging.getLogger("skill").setLevel(level)
-
-
-def _error(status: int, reason: str) -> Response:
-    response = jsonify({"error": reason})
-    response.status_code = status
-    return response
-
-
-class Refused(Exception):
-    """The request gets HTTP 400 with this short reason; it never reaches a handler.
-
-    `detail` is for the log only and is never taken from the body (e.g. an exception type);
-    `kind` is the bounded label /metrics counts it under (skill.web.metrics.REFUSALS).
-    """
-
-    def __init__(self, reason: str, detail: str = "", kind: str = "guard") -> None:
-        super().__init__(reason)
-        self.detail = detail
-        self.kind = kind
 
 
 def create_app(
@@ -113,38 +87,10 @@ def create_app(
     # It holds every locale's words; each request gets its own locale's (skill/alexa/turn.py).
     content = load_content()
     alexa_skill = build_skill(persistence, skill_id=sdk_skill_id, content=content)
-    serializer = alexa_skill.serializer
-    to_envelope = parsed_deserializer(serializer)
     from skill.alexa.intents import INTENT_EVENTS  # the model's intent names (tests/test_layers.py)
 
     metrics = Metrics(INTENT_EVENTS)
     probe = StorageProbe(persistence, on_error=metrics.storage_errors.labels("probe").inc)
-
-    def envelope_of(body: bytes, seen: Observed) -> RequestEnvelope:
-        """Read once, verify once, parse once, guard, map once; or Refused(reason)."""
-        try:
-            data = verifier.verify(request.headers, body) if verifier is not None else None
-            if data is None:  # verification off, or a verifier that returns nothing
-                data = parse_envelope(body)
-        except VerificationError as exc:
-            metrics.verification_failures.labels(verification_reason(str(exc))).inc()
-            raise Refused(f"verification failed: {exc}", kind="verification") from exc
-        except BodyError as exc:
-            raise Refused(str(exc)) from exc
-        # Both paths above parse with body.parse_envelope, which has already checked the shape.
-        reason = guard.refusal(data, cfg.skill_ids, shape_checked=True)
-        if reason:
-            raise Refused(reason)
-        seen.request_type = metrics.request_type(data["request"].get("type"))
-        try:
-            envelope = to_envelope(data)
-        except Exception as exc:  # the SDK raises several types for shapes it cannot map
-            # Only the type: the SDK's messages quote the payload.
-            raise Refused("request envelope not understood", type(exc).__name__, "not_understood") from exc
-        if envelope is None or envelope.request is None or envelope.context is None:
-            raise Refused("request envelope not understood", kind="not_understood")
-        metrics.requests.labels(seen.request_type, metrics.intent(data["request"])).inc()
-        return envelope
 
     app = Flask("skill")
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body_bytes
@@ -169,13 +115,13 @@ def create_app(
         }.get(exc.code or 500, (exc.name or "error").lower())
         if exc.code == 413:
             log.warning("refused request: %s", reason)
-        return _error(exc.code or 500, reason)
+        return error_response(exc.code or 500, reason)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         # The skill's own catch-all answers inside invoke(); this only guards the edge itself.
         log.exception("unexpected error at the web edge")
-        return _error(500, "internal error")
+        return error_response(500, "internal error")
 
     @app.get("/healthz")
     def healthz() -> Response:
@@ -208,51 +154,11 @@ def create_app(
     @app.get("/metrics")
     def metrics_page() -> Response:
         if not may_read_metrics(request.headers, request.remote_addr, cfg.metrics_token):
-            return _error(403, "metrics are served to loopback or with the bearer token")
+            return error_response(403, "metrics are served to loopback or with the bearer token")
         body, content_type = metrics.render()
         return Response(body, status=200, content_type=content_type)
 
-    @app.post("/alexa")
-    def alexa() -> Response:
-        started = time.perf_counter()
-        seen = Observed()  # what the turn did, for /metrics; the SDK hands it to every handler
-        try:
-            return answer(seen)
-        except RequestEntityTooLarge:  # over MAX_CONTENT_LENGTH: 413 via http_error
-            seen.outcome = ("refused", "too_large")
-            raise
-        finally:
-            # One place counts every POST /alexa, whichever way it ended (an exception: "error").
-            metrics.replies.labels(*seen.outcome).inc()
-            metrics.latency.labels(seen.request_type).observe(time.perf_counter() - started)
-            if seen.storage_errors:
-                metrics.storage_errors.labels("turn").inc(seen.storage_errors)
-            if seen.safety_reply:
-                metrics.safety_replies.inc()
-
-    def answer(seen: Observed) -> Response:
-        body = request.get_data(cache=False)
-        try:
-            envelope = envelope_of(body, seen)
-        except Refused as exc:
-            # Never the body: our own reason, and for the SDK's errors only their type.
-            log.warning("refused request: %s%s", exc, f" ({exc.detail})" if exc.detail else "")
-            seen.outcome = ("refused", exc.kind)
-            return _error(400, str(exc))
-        try:
-            response_envelope = alexa_skill.invoke(request_envelope=envelope, context=seen)
-        except AskSdkException:
-            # Raised before any handler runs, e.g. the SDK's own application id check.
-            log.warning("refused request: request not for this skill")
-            seen.outcome = ("refused", "wrong_skill")
-            return _error(400, "request not for this skill")
-        reply = Response(
-            # allow_nan=False: never emit JSON that Alexa (or any strict parser) cannot read.
-            json.dumps(serializer.serialize(response_envelope), allow_nan=False, separators=(",", ":")),
-            status=200,
-            mimetype="application/json",
-        )
-        seen.outcome = ("error", "") if seen.error else ("ok", "")
-        return reply
+    # The one route Alexa calls: skill/web/endpoint.py.
+    app.add_url_rule("/alexa", "alexa", AlexaEndpoint(cfg, verifier, alexa_skill, metrics), methods=["POST"])
 
     return app

@@ -57,7 +57,7 @@ REQUEST_TYPES = frozenset(
         "System.ExceptionEncountered",
     }
 )
-# Why a request was refused before any handler ran (skill/web/app.py raises each).
+# Why a request was refused before any handler ran (skill/web/endpoint.py and app.py raise each).
 REFUSALS = ("verification", "too_large", "guard", "not_understood", "wrong_skill")
 # VerificationError messages (skill/web/rules.py, verification.py, cert_chain.py) by the words
 # they contain, first match wins; the message itself is never a label.
