@@ -17,6 +17,7 @@ the adapters can find such a row once and move it under the new key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import threading
@@ -33,6 +34,9 @@ def _secret(salt: str | bytes) -> bytes:
     return salt.encode("utf-8") if isinstance(salt, str) else bytes(salt)
 
 
+# A user's key is asked for on every turn (read, then maybe write), her session's turns come
+# to the same worker often enough, and the HMAC costs about as much as the row lookup.
+@functools.lru_cache(maxsize=4096)
 def storage_key(user_id: str, salt: str | bytes) -> str:
     """The row key for a (validated) user id: HMAC-SHA256 keyed by the salt, in hex."""
     return hmac.new(_secret(salt), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
