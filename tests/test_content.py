@@ -263,6 +263,26 @@ BROKEN_EXERCISES = [
         re.escape("exercise 'cat_cow': dose: unknown field step"),
     ),
     ("settle_s = 8.0", "settle_s = true", re.escape("exercise 'childs_pose': settle_s must be a number")),
+    (
+        'in_sentence = "the chest opener"',
+        'in_sentence = "the chest stretch"',
+        re.escape("exercise 'chest_opener': in_sentence must contain the name 'chest opener'"),
+    ),
+    (
+        'in_sentence = "the chest opener"',
+        'in_sentence = "the chest openers"',
+        re.escape("exercise 'chest_opener': in_sentence must contain the name 'chest opener' as whole"),
+    ),
+    (
+        'in_sentence = "the chest opener"',
+        'in_sentence = " "',
+        r"'chest_opener': in_sentence must be non-empty",
+    ),
+    (
+        'in_sentence = "the chest opener"',
+        'in_sentence = "the {name}"',
+        re.escape("exercise 'chest_opener': in_sentence uses placeholders ['name']"),
+    ),
 ]
 
 
@@ -280,12 +300,23 @@ BROKEN_EXERCISES = [
         "kind-unit",
         "dose-field",
         "bool-number",
+        "in-sentence-without-name",
+        "in-sentence-name-not-whole",
+        "in-sentence-empty",
+        "in-sentence-placeholder",
     ],
 )
 def test_a_broken_exercise_fails_naming_the_field(content_copy, old, new, error):
     _edit(content_copy / "exercises.toml", old, new)
     with pytest.raises(ContentError, match=error):
         load(content_copy)
+
+
+def test_in_sentence_left_out_is_the_name_itself(content_copy):
+    assert CONTENT.exercise("chest_opener").in_sentence == "the chest opener"
+    assert CONTENT.exercise("wall_angels").in_sentence == "wall angels"
+    _edit(content_copy / "exercises.toml", 'in_sentence = "the chest opener"\n', "")
+    assert load(content_copy).exercise("chest_opener").in_sentence == "chest opener"
 
 
 def test_invalid_toml_names_the_file(content_copy):

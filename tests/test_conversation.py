@@ -214,7 +214,7 @@ def test_jump_to_a_stretch_mid_routine_and_continue_from_there(talk: Conversatio
 def test_synonyms_reach_the_right_stretch(talk: Conversation, heard: str, exercise_id: str) -> None:
     said = talk.intent("ExerciseIntent", exercise=heard)
     assert said.state["mode"] == "single" and said.state["current"] == exercise_id
-    said.says(f"Let's do {CONTENT.exercise(exercise_id).name}")
+    said.says(f"Let's do {CONTENT.exercise(exercise_id).in_sentence}")
 
 
 @pytest.mark.parametrize("heard", ["yoga", None])

@@ -327,7 +327,7 @@ def test_5_names_people_use_reach_the_right_stretch(
         and authority["values"][0]["value"]["id"] == exercise_id
     )
     said = talk.intent("ExerciseIntent", exercise=heard_name)
-    said.says(f"Let's do {CONTENT.exercise(exercise_id).name}")
+    said.says(f"Let's do {CONTENT.exercise(exercise_id).in_sentence}")
     assert said.state["current"] == exercise_id and said.state["mode"] == "single"
 
 
@@ -352,7 +352,7 @@ def test_5_an_unknown_name_gets_the_list_and_one_question(talk: Conversation, in
 def test_6_describe_is_two_or_three_sentences_then_an_offer(
     talk: Conversation, heard_name, exercise_id
 ) -> None:
-    name = CONTENT.exercise(exercise_id).name
+    name = CONTENT.exercise(exercise_id).in_sentence
     heard_the_note(talk)
     said = talk.intent("DescribeExerciseIntent", exercise=heard_name)
     no_timeline(said)

@@ -162,11 +162,11 @@ def test_every_mode_and_event(mode: str, event: str, expected: str) -> None:
         assert out.state.mode is (Mode.ROUTINE if expected[0] == "R" else Mode.SINGLE)
         assert out.state.current == exercise_id
         assert [t.exercise_id for t in timelines] == [exercise_id]
-        name = CONTENT.exercise(exercise_id).name
+        exercise = CONTENT.exercise(exercise_id)
         intro = (
-            f"Stretch {order.index(exercise_id) + 1} of 5: {name}."
+            f"Stretch {order.index(exercise_id) + 1} of 5: {exercise.name}."  # a label: the bare name
             if expected[0] == "R"
-            else f"Let's do {name}."
+            else f"Let's do {exercise.in_sentence}."
         )
         assert intro in spoken
     else:

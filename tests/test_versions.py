@@ -290,10 +290,10 @@ def test_each_version_resumes_after_the_session_ends(talk: Conversation, version
     said = talk.intent("AMAZON.NextIntent")
     second = CONTENT.routine(version).stretches[1]
     assert said.state["current"] == second
-    talk.intent("AMAZON.StopIntent").says(f"saved your place at {CONTENT.exercise(second).name}")
+    talk.intent("AMAZON.StopIntent").says(f"saved your place at {CONTENT.exercise(second).in_sentence}")
     talk.wait(hours=2)
     total = len(CONTENT.routine(version).stretches)
-    said = talk.launch().says(f"You were on {CONTENT.exercise(second).name}, stretch 2 of {total}")
+    said = talk.launch().says(f"You were on {CONTENT.exercise(second).in_sentence}, stretch 2 of {total}")
     assert said.state["mode"] == "resume" and said.state["version"] == version
     said = talk.intent("AMAZON.YesIntent").says(f"Stretch 2 of {total}: {CONTENT.exercise(second).name}")
     assert said.state["version"] == version and said.state["done"] == [CONTENT.routine(version).stretches[0]]

@@ -15,7 +15,8 @@ from skill.core.routine import Mode, RoutineState, stretching
 
 def question(ctx: Context, state: RoutineState) -> tuple[str, str]:
     """(the question that ends the reply, the reprompt that asks it again)."""
-    say, name = ctx.say, ctx.name
+    # every question names the stretch inside a sentence: "Ready to move on to the chest opener?"
+    say, name = ctx.say, ctx.in_sentence
     current, nxt = name(state.current), name(state.next_id)
     mode = state.mode
     if mode is Mode.WAITING and not stretching(state):

@@ -51,7 +51,14 @@ class Context:
         return self.content.say(key, **params)
 
     def name(self, exercise_id: str | None) -> str:
+        """The bare name, for labels and lists ("Stretch 5 of 5: chest opener.")."""
         return self.content.exercise(exercise_id).name if exercise_id else ""
+
+    def in_sentence(self, exercise_id: str | None) -> str:
+        """The name inside a running sentence ("Would you like to do the chest opener now?").
+        Every template that puts a name in a sentence takes this one; tests/test_name_forms.py
+        lists which form each template gets."""
+        return self.content.exercise(exercise_id).in_sentence if exercise_id else ""
 
     def order_of(self, version: str) -> tuple[str, ...]:
         """A routine version's stretches, in the content's order."""

@@ -62,13 +62,16 @@ def launch(ctx: Context) -> Outcome:
             ctx,
             state,
             ctx.say(
-                "welcome_back_resume", name=ctx.name(state.current), number=state.index + 1, total=state.total
+                "welcome_back_resume",
+                name=ctx.in_sentence(state.current),
+                number=state.index + 1,
+                total=state.total,
             ),
         )
     if prof.completed_today(profile, ctx.now):
         return talk.ask(ctx, rt.at(state, Mode.AGAIN, None), ctx.say("welcome_back_done_today"))
     if profile.position is not None:  # too old to resume
-        lead = ctx.say("resume_stale", name=ctx.name(profile.position.current))
+        lead = ctx.say("resume_stale", name=ctx.in_sentence(profile.position.current))
         version = profile.position.version
         ctx = replace(ctx, profile=prof.save_position(profile, None))
         return stretches.start_routine(ctx, lead=(lead,), version=version)
@@ -110,5 +113,7 @@ def recover(ctx: Context, salvaged: str | None) -> Outcome:
 
 def error(ctx: Context) -> Outcome:
     """Something failed on our side: apologise, keep her place, ask the same question again."""
-    place = (ctx.say("error_place", name=ctx.name(ctx.state.current)),) if rt.stretching(ctx.state) else ()
+    place = (
+        (ctx.say("error_place", name=ctx.in_sentence(ctx.state.current)),) if rt.stretching(ctx.state) else ()
+    )
     return talk.ask(ctx, ctx.state, ctx.say("error_apology"), *place)

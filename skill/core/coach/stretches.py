@@ -34,7 +34,7 @@ def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = (), move
         number = state.order.index(exercise.id) + 1
         parts.append(ctx.say("stretch_intro", number=number, total=state.total, name=exercise.name))
     else:
-        parts.append(ctx.say("single_intro", name=exercise.name))
+        parts.append(ctx.say("single_intro", name=exercise.in_sentence))
     if not state.tipped:
         # While Alexa speaks only the wake word interrupts, so say once how to (DESIGN.md).
         parts.append(ctx.say("tip_wake_word"))

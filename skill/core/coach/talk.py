@@ -73,14 +73,14 @@ def _answer_lines(ctx: Context, state: RoutineState, topic: str) -> tuple[str, .
                     "progress_in_routine",
                     number=state.index + 1,
                     total=state.total,
-                    name=ctx.name(state.current),
+                    name=ctx.in_sentence(state.current),
                     remaining=remaining,
                 ),
             )
         return (say("progress_idle"), count_phrase(ctx, ctx.profile))
     if topic == "help":
         if rt.stretching(state):
-            return (say("help_stretching", name=ctx.name(state.current)),)
+            return (say("help_stretching", name=ctx.in_sentence(state.current)),)
         return (say("help_start"),)
     raise ValueError(f"no answer for topic {topic!r}")
 
@@ -138,7 +138,7 @@ def adjust(ctx: Context, event: Event) -> Outcome:
     state = rt.with_settings(state, settings)
     ctx = replace(ctx, state=state, profile=replace(ctx.profile, settings=settings))
     if rt.stretching(state):
-        name = ctx.name(state.current)
+        name = ctx.in_sentence(state.current)
         return guide(ctx, state, lead=(ctx.say(said_key), ctx.say("setting_replay", name=name)))
     return ask(ctx, state, ctx.say(said_key))
 
@@ -194,7 +194,7 @@ def stop(ctx: Context, event: Event) -> Outcome:
     state, profile = rt.unwind(ctx.state), ctx.profile
     if rt.in_routine(state) or state.mode is Mode.RESUME:
         profile = prof.save_position(profile, position_of(ctx, state))
-        text = ctx.say("stop_in_routine", name=ctx.name(state.current))
+        text = ctx.say("stop_in_routine", name=ctx.in_sentence(state.current))
         return Outcome(state, profile, Reply((text,), end_session=True))
     return goodbye(ctx, event)
 

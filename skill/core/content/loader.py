@@ -91,6 +91,7 @@ EXERCISE: Schema = {
     "about": texts(lo=2, hi=3, why="has two or three sentences"),
     "position": choice(POSITIONS),
     "form_of": optional(matching(r"[a-z][a-z0-9_]*", "an exercise id")),
+    "in_sentence": optional(text(), ""),  # the name inside a sentence; left out: the name itself
 }
 
 
@@ -120,8 +121,21 @@ def _cue_pools(ex: dict[str, Any], at: At) -> None:
     ex["cues"] = table(schema)(ex["cues"], at.field("cues"))
 
 
+def _in_sentence_has_name(ex: dict[str, Any], at: At) -> None:
+    # Only the words around the name may change ("the chest opener"): she must still hear
+    # the name she can say back, so the two forms never drift apart.
+    said = ex["in_sentence"]
+    if said and not re.search(rf"(?<!\w){re.escape(ex['name'])}(?!\w)", said):
+        raise at.field("in_sentence").error(f"must contain the name {ex['name']!r} as whole words")
+
+
 # Rules that span fields, run in order once every field has passed its reader.
-EXERCISE_CHECKS: tuple[Callable[[dict[str, Any], At], None], ...] = (_dose_range, _kinds_fit_unit, _cue_pools)
+EXERCISE_CHECKS: tuple[Callable[[dict[str, Any], At], None], ...] = (
+    _dose_range,
+    _kinds_fit_unit,
+    _cue_pools,
+    _in_sentence_has_name,
+)
 
 
 # --- reading files -------------------------------------------------------------------------
@@ -162,6 +176,7 @@ def _exercise(raw: Any, index: int) -> Exercise:
         about=ex["about"],
         position=ex["position"],
         form_of=ex["form_of"],
+        in_sentence_form=ex["in_sentence"],
     )
 
 

@@ -105,7 +105,7 @@ class Cues:
 @dataclass(frozen=True)
 class Exercise:
     id: str
-    name: str
+    name: str  # bare: labels ("Stretch 5 of 5: chest opener.") and lists, and what Alexa resolves
     synonyms: tuple[str, ...]
     setup: tuple[str, ...]
     settle_s: float
@@ -116,6 +116,14 @@ class Exercise:
     about: tuple[str, ...]  # two or three sentences for "what is ..." (DescribeExerciseIntent)
     position: str = "standing"  # one of POSITIONS
     form_of: str | None = None  # the exercise this is another form of (seated cat-cow: cat_cow)
+    # The name inside a running sentence ("the chest opener"): a countable name needs its
+    # article there, where a label does not. Empty means the bare name reads well.
+    in_sentence_form: str = ""
+
+    @property
+    def in_sentence(self) -> str:
+        """The name as said inside a sentence ("Would you like to do the chest opener now?")."""
+        return self.in_sentence_form or self.name
 
     @property
     def family(self) -> str:
