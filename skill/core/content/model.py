@@ -10,6 +10,7 @@ Pure data and lookups; reading and checking the files is loader.py's job.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Collection, Mapping
@@ -44,6 +45,11 @@ BASE_LOCALE = "en-US"  # the prompts are written for it; any other English local
 # The model has no such locale, so it is rare; the answer is polite English that names no
 # country's emergency number ("call your local emergency number").
 OTHER_LANGUAGES = "international"
+
+
+@functools.lru_cache(maxsize=64)  # every request asks; Alexa has a handful of locales
+def _picked(locale: str | None, available: tuple[str, ...]) -> str:
+    return pick_locale(locale, available)
 
 
 def pick_locale(locale: object, available: Collection[str]) -> str:
@@ -169,7 +175,11 @@ class Content:
         """The words for a request's locale (pick_locale); itself when it knows no others."""
         if not self.locales:
             return self
-        return self.locales[pick_locale(locale, self.locales)]
+        return self.locales[_picked(locale, self._locale_names)]
+
+    @functools.cached_property
+    def _locale_names(self) -> tuple[str, ...]:
+        return tuple(self.locales)
 
     def routine(self, routine_id: str | None) -> Routine:
         """A version by id; the default (first) one for None."""
@@ -208,7 +218,7 @@ class Content:
                 return ex
         raise KeyError(f"no exercise {exercise_id!r}; known: {', '.join(self.ids)}")
 
-    @property
+    @functools.cached_property  # read on every turn that checks a stored place
     def ids(self) -> tuple[str, ...]:
         return tuple(ex.id for ex in self.exercises)
 
