@@ -21,6 +21,7 @@ from skill.alexa.cfir import CanFulfillIntentRequestHandler
 from skill.alexa.intents import INTENT_EVENTS
 from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
 from skill.alexa.logsafe import clean
+from skill.alexa.mapping import ModelSerializer
 from skill.core import coach
 from skill.core.content import Content, default
 from skill.core.events import Event, Kind
@@ -249,4 +250,6 @@ def build_skill(
     builder.add_exception_handler(CatchAllExceptionHandler())
     builder.add_global_request_interceptor(ProfileLoadInterceptor(content, api_client))
     builder.add_global_response_interceptor(ProfileSaveInterceptor())
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = ModelSerializer()  # the SDK's, with model-class lookups remembered
+    return skill
