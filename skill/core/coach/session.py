@@ -19,13 +19,18 @@ from skill.core.routine import Mode, RoutineState
 def new_session_state(profile: Profile, now: datetime, content: Content) -> RoutineState:
     """Where a new session starts: the default version, or an unfinished routine offered
     (not assumed) in its own version."""
-    state = rt.fresh(content.routine(rt.DEFAULT_VERSION).stretches, profile.settings)
     pos = profile.position
-    if pos is not None and prof.resumable(profile, now):
-        order = resume_order(pos.order, pos.current, content.routine(pos.version).stretches)
-        state = rt.fresh(order, profile.settings, pos.version)
-        state = replace(rt.at(state, Mode.RESUME, pos.current), done=pos.done, spent_s=pos.spent_s)
-    return state
+    if pos is None or not prof.resumable(profile, now):
+        return rt.fresh(content.routine(rt.DEFAULT_VERSION).stretches, profile.settings)
+    return RoutineState(
+        order=resume_order(pos.order, pos.current, content.routine(pos.version).stretches),
+        mode=Mode.RESUME,
+        current=pos.current,  # in the order: resume_order keeps it
+        settings=profile.settings,
+        done=pos.done,
+        spent_s=pos.spent_s,
+        version=pos.version,
+    )
 
 
 def resume_order(saved: Sequence[str], current: str, order: Sequence[str]) -> tuple[str, ...]:
