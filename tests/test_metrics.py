@@ -153,6 +153,13 @@ def test_metrics_only_from_loopback_or_with_the_bearer_token(ca, remote, headers
 
 def test_every_reply_carries_a_request_id(ca) -> None:
     client = _app(ca).test_client()
-    first, second = client.get("/healthz"), _post(client, ca, launch_request(timestamp=NOW))
-    ids = {first.headers["X-Request-Id"], second.headers["X-Request-Id"]}
-    assert len(ids) == 2 and all(len(i) == 16 for i in ids)
+    replies = [
+        client.get("/healthz"),
+        _post(client, ca, launch_request(timestamp=NOW)),
+        client.get("/nowhere"),  # 404
+        client.post("/alexa", data=b"x" * (200 * 1024)),  # 413
+        client.post("/alexa", data=b"{}"),  # 400, unsigned
+    ]
+    assert [r.status_code for r in replies] == [200, 200, 404, 413, 400]
+    ids = {r.headers["X-Request-Id"] for r in replies}
+    assert len(ids) == len(replies) and all(len(i) == 16 for i in ids)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from skill.config import Config
@@ -18,7 +18,7 @@ from skill.version import __version__
 from skill.web import privacy as privacy_notice
 from skill.web.endpoint import AlexaEndpoint, error_response
 from skill.web.health import StorageProbe
-from skill.web.logs import JsonFormatter, new_request_id
+from skill.web.logs import JsonFormatter, with_request_id
 from skill.web.metrics import Metrics, may_read_metrics
 from skill.web.verification import RequestVerifier
 
@@ -97,14 +97,7 @@ def create_app(
     app.extensions[SKILL_EXTENSION] = alexa_skill
     app.extensions["stretch_metrics"] = metrics
 
-    @app.before_request
-    def start() -> None:
-        g.request_id = new_request_id()
-
-    @app.after_request
-    def finish(response: Response) -> Response:
-        response.headers["X-Request-Id"] = g.get("request_id", "-")
-        return response
+    app.wsgi_app = with_request_id(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

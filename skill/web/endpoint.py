@@ -76,8 +76,9 @@ class AlexaEndpoint:
             raise
         finally:
             # One place counts every POST /alexa, whichever way it ended (an exception: "error").
-            self.metrics.replies.labels(*seen.outcome).inc()
-            self.metrics.latency.labels(seen.request_type).observe(time.perf_counter() - started)
+            m = self.metrics
+            m.child(m.replies, *seen.outcome).inc()
+            m.child(m.latency, seen.request_type).observe(time.perf_counter() - started)
             if seen.storage_errors:
                 self.metrics.storage_errors.labels("turn").inc(seen.storage_errors)
             if seen.safety_reply:
@@ -133,5 +134,6 @@ class AlexaEndpoint:
             raise Refused("request envelope not understood", type(exc).__name__, "not_understood") from exc
         if envelope is None or envelope.request is None or envelope.context is None:
             raise Refused("request envelope not understood", kind="not_understood")
-        self.metrics.requests.labels(seen.request_type, self.metrics.intent(data["request"])).inc()
+        m = self.metrics
+        m.child(m.requests, seen.request_type, m.intent(data["request"])).inc()
         return envelope

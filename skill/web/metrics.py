@@ -88,6 +88,7 @@ class Metrics:
 
     def __init__(self, intents: Collection[str]) -> None:
         self.intents = frozenset(intents)
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.requests = Counter(
@@ -121,6 +122,16 @@ class Metrics:
         self.safety_replies = Counter(
             "skill_safety_replies", "Safety replies given (a count only; never what was said)", registry=r
         )
+
+    def child(self, metric: Counter | Histogram, *labels: str) -> Any:
+        """metric.labels(*labels), remembered: every value comes from a fixed set (above), so
+        the cache is as bounded as the series, and the hot path skips the client's lock and
+        label checks."""
+        key = (id(metric), labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
     def request_type(self, value: object) -> str:
         return value if isinstance(value, str) and value in REQUEST_TYPES else "other"
