@@ -12,6 +12,7 @@ Figures, one module each (bench/README.md explains every figure and its target):
   sqlite    bench/sqlite.py   SQLiteAdapter round trip, and 4 processes writing at once
   http      bench/http_load.py  gunicorn (deploy/gunicorn.conf.py) under wrk, plus per-worker peak RSS
   compare   bench/compare.py  this project against Flask / ask-sdk hello world / + verification
+  instructions  bench/instructions.py  (c) and (d) of compare in instructions per request (valgrind)
 
 Exit status is 0 unless a section crashed; with --strict, also 1 when any figure MISSes.
 Nothing here is imported by the tests, and nothing here imports tests.*.
@@ -25,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py` puts bench/, not the repo, on the path
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from bench import compare, http_load, render, request, sqlite, verify
+from bench import compare, http_load, instructions, render, request, sqlite, verify
 from bench.report import main
 
 RUNNERS = {
@@ -35,6 +36,7 @@ RUNNERS = {
     "sqlite": sqlite.run,
     "http": http_load.run,
     "compare": compare.run,
+    "instructions": instructions.run,
 }
 
 if __name__ == "__main__":
