@@ -155,6 +155,27 @@ def test_the_envelope_is_decoded_once_and_mapped_without_a_second_decode(monkeyp
     assert decodes == [1]
 
 
+def test_a_verifier_of_another_kind_gets_the_guard_s_full_walk() -> None:
+    # The edge skips the walk only for what body.parse_envelope returned; a verifier that
+    # hands back its own dict (here one 70 levels deep) is walked.
+    deep = launch_request()
+    node = deep["session"]["attributes"] = {}
+    for _ in range(70):
+        node["x"] = {}
+        node = node["x"]
+
+    class Lenient:
+        skill_ids = (SKILL_ID,)
+
+        def verify(self, headers, body):  # type: ignore[no-untyped-def]
+            return deep
+
+    app = create_app({"STORAGE_BACKEND": "memory", "ALEXA_SKILL_IDS": SKILL_ID}, verifier=Lenient())
+    reply = app.test_client().post("/alexa", data=json.dumps(launch_request()))
+    assert reply.status_code == 400
+    assert reply.get_json() == {"error": "request body is nested too deeply"}
+
+
 def test_the_sdk_still_offers_the_mapping_step_the_edge_uses() -> None:
     # If an ask-sdk-core release renames it, the edge falls back to a second decode: notice.
     from ask_sdk_core.serialize import DefaultSerializer

@@ -23,7 +23,7 @@ from skill.alexa.observe import Observed
 from skill.config import Config
 from skill.web.body import BodyError, parse_envelope
 from skill.web.metrics import Metrics, verification_reason
-from skill.web.verification import VerificationError
+from skill.web.verification import RequestVerifier, VerificationError
 
 __all__ = ["AlexaEndpoint", "Refused", "error_response"]
 
@@ -62,6 +62,9 @@ class AlexaEndpoint:
     ) -> None:
         self.skill_ids = cfg.skill_ids
         self.verifier = verifier
+        # RequestVerifier.verify and the path without one parse with body.parse_envelope,
+        # which checks the shape; anything else that hands back a dict gets the full walk.
+        self.shape_checked = verifier is None or isinstance(verifier, RequestVerifier)
         self.skill = skill
         self.to_envelope = parsed_deserializer(skill.serializer)
         self.metrics = metrics
@@ -122,8 +125,7 @@ class AlexaEndpoint:
             raise Refused(f"verification failed: {exc}", kind="verification") from exc
         except BodyError as exc:
             raise Refused(str(exc)) from exc
-        # Both paths above parse with body.parse_envelope, which has already checked the shape.
-        reason = guard.refusal(data, self.skill_ids, shape_checked=True)
+        reason = guard.refusal(data, self.skill_ids, shape_checked=self.shape_checked)
         if reason:
             raise Refused(reason)
         seen.request_type = self.metrics.request_type(data["request"].get("type"))
