@@ -404,3 +404,47 @@ def test_history_keeps_ninety_days() -> None:
     old = Profile(completed=(NOW - timedelta(days=91), NOW - timedelta(days=89)))
     kept = prof.record_completion(old, NOW).completed
     assert kept == (NOW - timedelta(days=89), NOW)
+
+
+STANDARD = ("cat_cow", "childs_pose", "shoulder_squeezes", "wall_angels", "chest_opener")
+
+
+@pytest.mark.parametrize(
+    "current, wanted, after_current, order",
+    [
+        # On child's pose, wall angels asked for: it comes next, squeezes still follow.
+        (
+            "childs_pose",
+            "wall_angels",
+            True,
+            ("cat_cow", "childs_pose", "wall_angels", "shoulder_squeezes", "chest_opener"),
+        ),
+        # At the resume offer on squeezes: the chest opener first, then her place.
+        (
+            "shoulder_squeezes",
+            "chest_opener",
+            False,
+            ("cat_cow", "childs_pose", "chest_opener", "shoulder_squeezes", "wall_angels"),
+        ),
+        # Back to one already done: it comes again next, nothing else is repeated.
+        (
+            "wall_angels",
+            "cat_cow",
+            True,
+            ("childs_pose", "shoulder_squeezes", "wall_angels", "cat_cow", "chest_opener"),
+        ),
+        # Nothing current: first.
+        (
+            None,
+            "chest_opener",
+            True,
+            ("chest_opener", "cat_cow", "childs_pose", "shoulder_squeezes", "wall_angels"),
+        ),
+    ],
+)
+def test_bring_forward_keeps_every_other_stretch_in_its_order(current, wanted, after_current, order) -> None:
+    state = rt.RoutineState(order=STANDARD, current=current)
+    moved = rt.bring_forward(state, wanted, after_current=after_current)
+    assert moved.order == order
+    assert sorted(moved.order) == sorted(STANDARD)
+    assert moved.current == current  # the place itself is the caller's to set

@@ -194,11 +194,44 @@ def test_skip_on_the_last_stretch_ends_honestly(talk: Conversation) -> None:
     assert said.ends_session
 
 
-def test_jump_to_a_stretch_mid_routine_and_continue_from_there(talk: Conversation) -> None:
-    at(0)(talk)
-    said = talk.intent("ExerciseIntent", exercise="wall angels").says("Stretch 4 of 5: wall angels")
-    assert said.state["mode"] == "routine"
-    talk.intent("AMAZON.NextIntent").says("Stretch 5 of 5")
+def test_a_stretch_by_name_mid_routine_comes_now_and_skips_nothing(talk: Conversation) -> None:
+    at(0)(talk)  # on cat-cow, which counts as done like with next
+    said = talk.intent("ExerciseIntent", exercise="wall angels")
+    said.says("Okay, wall angels now. After that, child's pose.", "Stretch 2 of 5: wall angels")
+    # From the floor to the wall: the line for that move, though no routine makes it itself.
+    said.says("Now come up slowly to standing, using your hands, and find a clear bit of wall.")
+    assert said.state["mode"] == "routine" and said.state["done"] == ["cat_cow"]
+    assert said.state["order"] == [
+        "cat_cow",
+        "wall_angels",
+        "childs_pose",
+        "shoulder_squeezes",
+        "chest_opener",
+    ]
+    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: child's pose")
+    talk.intent("AMAZON.NextIntent").says("Stretch 4 of 5: shoulder blade squeezes")
+    talk.intent("AMAZON.NextIntent").says("Stretch 5 of 5: chest opener")
+    talk.intent("AMAZON.NextIntent").says("You've finished all five stretches")
+
+
+def test_a_stretch_by_name_at_the_resume_offer_comes_first_then_her_place(talk: Conversation) -> None:
+    at(2)(talk)  # on shoulder blade squeezes; cat-cow and child's pose done
+    talk.intent("AMAZON.StopIntent")
+    talk.launch().says("You were on shoulder blade squeezes")
+    said = talk.intent("ExerciseIntent", exercise="chest opener")
+    # Not started, so not counted: her place comes straight after.
+    said.says(
+        "Okay, the chest opener now. After that, shoulder blade squeezes.", "Stretch 3 of 5: chest opener"
+    )
+    assert said.state["done"] == ["cat_cow", "childs_pose"]
+    talk.intent("AMAZON.NextIntent").says("Stretch 4 of 5: shoulder blade squeezes")
+
+
+def test_the_last_stretch_left_by_name_has_nothing_after_it(talk: Conversation) -> None:
+    at(3)(talk)  # on wall angels, the chest opener still to come
+    said = talk.intent("ExerciseIntent", exercise="chest opener")
+    said.says("Stretch 5 of 5: chest opener")
+    assert "After that" not in said.speech
 
 
 @pytest.mark.parametrize(

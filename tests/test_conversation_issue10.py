@@ -245,7 +245,8 @@ def offered(talk: Conversation) -> Conversation:
         (
             "ExerciseIntent",
             {"exercise": "the chest one"},
-            "Stretch 5 of 5: chest opener",
+            # Now, and her place straight after: nothing between is passed over.
+            "Okay, the chest opener now. After that, shoulder blade squeezes. Stretch 3 of 5: chest opener",
             "chest_opener",
             IDS[:2],
         ),

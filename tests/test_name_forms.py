@@ -44,6 +44,7 @@ FORMS: dict[str, dict[str, str]] = {
     "ask_rest_from_top": {"next_name": IN_SENTENCE},
     "ask_rest_reprompt": {"next_name": IN_SENTENCE},
     "ask_do_it": {"name": IN_SENTENCE},
+    "jump_then": {"name": IN_SENTENCE, "next_name": IN_SENTENCE},
     "ask_do_it_reprompt": {"name": IN_SENTENCE},
     "ask_carry_on": {"name": IN_SENTENCE},
     "ask_carry_on_reprompt": {"name": IN_SENTENCE},

@@ -175,6 +175,15 @@ def at(state: RoutineState, mode: Mode, exercise_id: str | None) -> RoutineState
     return replace(state, mode=mode, back=None, current=exercise_id, about=None, draft=None)
 
 
+def bring_forward(state: RoutineState, exercise_id: str, *, after_current: bool) -> RoutineState:
+    """`exercise_id` moved to just after state.current in the order (just before it with
+    after_current=False), the others kept in their order: a stretch asked for by name
+    mid-routine comes now, and the ones it jumped over still come after it."""
+    rest = [i for i in state.order if i != exercise_id]
+    at = rest.index(state.current) + after_current if state.current in rest else 0
+    return replace(state, order=(*rest[:at], exercise_id, *rest[at:]))
+
+
 def overlay(state: RoutineState, mode: Mode, **changes: Any) -> RoutineState:
     """Put a question on top of the current mode; answering it returns to state.base."""
     return replace(state, mode=mode, back=state.base, **changes)

@@ -108,6 +108,8 @@ def do_exercise(ctx: Context, event: Event) -> Outcome:
     if state.base in (Mode.ROUTINE, Mode.RESUME):
         # "do cat-cow" in the seated version means its seated form
         here = ctx.content.form_in(state.order, event.arg)
+        if here is not None and here != state.current:
+            return _jump(ctx, state, here)
         if here is not None:
             return guide(ctx, rt.at(state, Mode.ROUTINE, here))
     if event.arg not in state.order:
@@ -115,6 +117,25 @@ def do_exercise(ctx: Context, event: Event) -> Outcome:
         version = next(r.id for r in ctx.content.routines if event.arg in r.stretches)
         state = rt.switch(state, version, ctx.order_of(version))
     return guide(ctx, rt.at(state, Mode.SINGLE, event.arg))
+
+
+def _jump(ctx: Context, state: RoutineState, here: str) -> Outcome:
+    """Another stretch of the routine, now. Mid-routine the one she was on counts as done, as
+    with next; at the resume offer it was not started, so it comes back after. Either way the
+    stretches in between are not passed over in silence: `here` comes next in the order."""
+    mid_routine = state.base is Mode.ROUTINE
+    if mid_routine:
+        state = rt.bring_forward(rt.mark_done(state), here, after_current=True)
+    else:
+        state = rt.bring_forward(state, here, after_current=False)
+    state = rt.at(state, Mode.ROUTINE, here)
+    then = next((i for i in state.order[state.order.index(here) + 1 :] if i not in state.done), None)
+    lead = (
+        ()
+        if then is None
+        else (ctx.say("jump_then", name=ctx.in_sentence(here), next_name=ctx.in_sentence(then)),)
+    )
+    return guide(ctx, state, lead=lead, moved=mid_routine)
 
 
 _ADJUST = {  # setting, step, said when changed, said at the end of the scale
