@@ -1,6 +1,6 @@
 """AWS Lambda entry point: `skill.lambda_function.lambda_handler` (the ASK convention).
 
-The same skill as the web edge, behind another door: build_skill() with the same handlers,
+The same skill as the web edge, behind another door: configured_skill() with the same handlers,
 content and persistence choice, and the same settings (STORAGE_BACKEND, DYNAMODB_TABLE,
 DYNAMODB_ENDPOINT_URL, DYNAMODB_CREATE_TABLE, ALEXA_SKILL_IDS, ...). Imports neither Flask
 nor gunicorn: the Lambda package is the project without them (requirements-lambda.txt).
@@ -42,12 +42,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from skill.alexa import guard
-from skill.alexa.handlers import build_skill
+from skill.alexa.assembly import configured_skill
 from skill.alexa.logsafe import clean
 from skill.alexa.mapping import parsed_deserializer
 from skill.config import Config
 from skill.core import content as core_content
-from skill.storage import build_persistence, privacy
+from skill.storage import build_persistence
 
 __all__ = ["REFUSAL", "lambda_config", "lambda_handler", "make_handler"]
 
@@ -90,16 +90,10 @@ def make_handler(
             "ALEXA_SKILL_IDS is not set: only the function's Alexa Skills Kit trigger (its skill-id "
             "condition) keeps other skills out. Set it to your skill's id."
         )
-    privacy.configure(cfg.log_hash_salt)  # log refs keyed by the operator's secret, whatever the storage
     if persistence is None:
         persistence = build_persistence(cfg)
-    # With exactly one id the SDK double-checks it, as on the web edge; with several, we do.
-    skill = build_skill(
-        persistence,
-        skill_id=cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None,
-        content=core_content.load(),  # every locale's words, read and checked once per environment
-        **({"api_client": api_client} if api_client is not None else {}),
-    )
+    # Every locale's words, read and checked once per execution environment.
+    skill = configured_skill(cfg, persistence, core_content.load(), api_client=api_client)
     # What the SDK's SkillBuilder.lambda_handler() does, minus its two costs on every call:
     # it builds a new CustomSkill from the builder's configuration, and it re-encodes the
     # event to JSON for DefaultSerializer.deserialize to decode again (timestamp by dateutil).

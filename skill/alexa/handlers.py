@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import logging
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import get_intent_name, is_request_type
 from ask_sdk_model import Response, SessionEndedRequest
-from ask_sdk_model.services import ApiClient
 
 from skill.alexa import observe, reminders, turn
-from skill.alexa.api import AlexaApiClient
 from skill.alexa.apl import UserEventHandler
-from skill.alexa.cfir import CanFulfillIntentRequestHandler
 from skill.alexa.intents import INTENT_EVENTS
-from skill.alexa.interceptors import ProfileLoadInterceptor, ProfileSaveInterceptor
 from skill.alexa.logsafe import clean
-from skill.alexa.mapping import ModelSerializer
 from skill.core import coach
-from skill.core.content import Content, default
 from skill.core.events import Event, Kind
 from skill.core.profile import forget_reminder
 from skill.core.reminders import REMINDERS_SCOPE
@@ -225,31 +216,3 @@ REQUEST_HANDLERS = (
 )
 
 HANDLED_INTENTS = frozenset(INTENT_EVENTS)
-
-
-def build_skill(
-    persistence: AbstractPersistenceAdapter,
-    *,
-    skill_id: str | None = None,
-    content: Content | None = None,
-    api_client: ApiClient | None = None,
-) -> CustomSkill:
-    """The skill: handlers in order, the catch-all, and the profile interceptors.
-    `content` is loaded once by the caller (create_app), with every locale's words: each
-    request gets its own locale's (turn.content_for). `api_client` reaches Alexa's APIs
-    with a deadline per call (tests pass one that trusts their loopback fake)."""
-    content = content or default()
-    api_client = api_client or AlexaApiClient()
-    builder = CustomSkillBuilder(persistence_adapter=persistence, api_client=api_client)
-    builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK annotates it as None
-    # First: a name-free "could you answer this?" is answered from a static table, with no
-    # storage, no API call and no session (skill/alexa/cfir.py; the interceptors skip it).
-    builder.add_request_handler(CanFulfillIntentRequestHandler(content))
-    for handler in REQUEST_HANDLERS:
-        builder.add_request_handler(handler())
-    builder.add_exception_handler(CatchAllExceptionHandler())
-    builder.add_global_request_interceptor(ProfileLoadInterceptor(content, api_client))
-    builder.add_global_response_interceptor(ProfileSaveInterceptor())
-    skill = builder.create()
-    skill.serializer = ModelSerializer()  # the SDK's, with model-class lookups remembered
-    return skill

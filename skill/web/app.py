@@ -70,23 +70,18 @@ def create_app(
             "(signatures are still checked). Set it to your skill's id."
         )
 
-    from skill.storage import privacy
-
-    privacy.configure(cfg.log_hash_salt)  # log refs keyed by the operator's secret, whatever the storage
     if persistence is None:
         from skill.storage import build_persistence
 
         persistence = build_persistence(cfg)
 
-    from skill.alexa.handlers import build_skill
+    from skill.alexa.assembly import configured_skill
     from skill.core.content import load as load_content
 
-    # With exactly one id, the SDK double-checks it too; with several, the verifier does it.
-    sdk_skill_id = cfg.skill_ids[0] if len(cfg.skill_ids) == 1 else None
     # Content is read and checked once, here: a broken content file stops start-up, not a stretch.
     # It holds every locale's words; each request gets its own locale's (skill/alexa/turn.py).
     content = load_content()
-    alexa_skill = build_skill(persistence, skill_id=sdk_skill_id, content=content)
+    alexa_skill = configured_skill(cfg, persistence, content)
     from skill.alexa.intents import INTENT_EVENTS  # the model's intent names (tests/test_layers.py)
 
     metrics = Metrics(INTENT_EVENTS)
