@@ -15,7 +15,7 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill.alexa.handlers import build_skill
+from skill import create_app
 from skill.alexa.mapping import ModelSerializer, iso_stamp, parsed_deserializer
 from skill.storage import MemoryAdapter
 from tests.envelopes import (
@@ -44,50 +44,41 @@ SHOW_8 = {
 APL = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
 
 
+def _request(kind: str, locale: str = "en-US", **fields: Any) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "requestId": f"amzn1.echo-api.request.{kind}",
+        "timestamp": "2026-11-02T18:01:00Z",
+        "locale": locale,
+        **fields,
+    }
+
+
 def _apl_user_event() -> dict[str, Any]:
-    return envelope(
-        {
-            "type": "Alexa.Presentation.APL.UserEvent",
-            "requestId": "amzn1.echo-api.request.1",
-            "timestamp": "2026-11-02T18:01:00Z",
-            "locale": "en-GB",
-            "token": "stretch",
-            "arguments": ["next"],
-            "source": {"type": "TouchWrapper", "handler": "Press", "id": "next"},
-        },
-        new_session=False,
-        supported_interfaces=APL,
-        viewport=SHOW_8,
+    touch = _request(
+        "Alexa.Presentation.APL.UserEvent",
+        "en-GB",
+        token="stretch",
+        arguments=["next"],
+        source={"type": "TouchWrapper", "handler": "Press", "id": "next"},
     )
+    return envelope(touch, new_session=False, supported_interfaces=APL, viewport=SHOW_8)
 
 
 def _connections_response() -> dict[str, Any]:
-    return envelope(
-        {
-            "type": "Connections.Response",
-            "requestId": "amzn1.echo-api.request.2",
-            "timestamp": "2026-11-02T18:01:00Z",
-            "locale": "en-US",
-            "name": "AskFor",
-            "status": {"code": "200", "message": "OK"},
-            "token": "",
-            "payload": {"permissionScope": "alexa::alerts:reminders:skill:readwrite", "status": "ACCEPTED"},
-        },
-        new_session=False,
+    answer = _request(
+        "Connections.Response",
+        name="AskFor",
+        status={"code": "200", "message": "OK"},
+        token="",
+        payload={"permissionScope": "alexa::alerts:reminders:skill:readwrite", "status": "ACCEPTED"},
     )
+    return envelope(answer, new_session=False)
 
 
 def _can_fulfill() -> dict[str, Any]:
-    return envelope(
-        {
-            "type": "CanFulfillIntentRequest",
-            "requestId": "amzn1.echo-api.request.3",
-            "timestamp": "2026-11-02T18:01:00Z",
-            "locale": "en-US",
-            "intent": {"name": "StartRoutineIntent", "slots": {}},
-        },
-        with_session=False,
-    )
+    question = _request("CanFulfillIntentRequest", intent={"name": "StartRoutineIntent", "slots": {}})
+    return envelope(question, with_session=False)
 
 
 ENVELOPES = {
@@ -156,7 +147,18 @@ def test_each_model_class_is_looked_up_once_per_serializer(monkeypatch: pytest.M
     assert len(looked_up) == first
 
 
-def test_the_skill_maps_and_calls_alexa_s_apis_with_the_model_serializer() -> None:
-    # The same serializer object reaches the SDK's service clients (the reminders API).
-    skill = build_skill(MemoryAdapter())
-    assert type(skill.serializer) is ModelSerializer
+def test_the_service_maps_every_request_with_the_skill_s_model_serializer() -> None:
+    # The edge maps with skill.serializer, and the SDK hands the same object to its service
+    # clients (the reminders API): remembered lookups show it was the one used.
+    app = create_app(
+        {"ALEXA_VERIFY_REQUESTS": "off", "STORAGE_BACKEND": "memory"}, persistence=MemoryAdapter()
+    )
+    serializer = app.extensions["stretch_skill"].serializer
+    assert type(serializer) is ModelSerializer and not serializer._classes
+    reply = app.test_client().post("/alexa", data=json.dumps(launch_request()))
+    assert reply.status_code == 200 and reply.get_json()["response"]["outputSpeech"]["ssml"].startswith(
+        "<speak>"
+    )
+    assert (
+        "ask_sdk_model.context.Context" in serializer._classes
+    )  # RequestEnvelope itself is passed as a class

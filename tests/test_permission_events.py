@@ -23,7 +23,7 @@ from skill.storage.base import StorageAdapter
 from tests.conversation import Conversation, Said, check_response, stored
 from tests.envelopes import USER_ID, skill_permission_event
 from tests.fake_alexa_api import FakeAlexaApi, alexa_api_fixture  # noqa: F401  (the alexa_api fixture)
-from tests.test_reminders import REMINDERS, SCOPE, T0, TZ_PATH, ZONE, created_body, set_reminder
+from tests.test_reminders import REMINDERS, SCOPE, created_body, fake, set_reminder, talk  # noqa: F401  (the fixtures: the fake API, a conversation on it)
 
 OTHER_SCOPE = "alexa::profile:given_name:read"  # a scope the skill never asks for
 
@@ -47,19 +47,6 @@ class SavesCounted(MemoryAdapter):
 @pytest.fixture
 def storage() -> SavesCounted:
     return SavesCounted()
-
-
-@pytest.fixture
-def fake(alexa_api: FakeAlexaApi, monkeypatch: pytest.MonkeyPatch) -> FakeAlexaApi:
-    """Every request's apiEndpoint is the fake; her device is in New York."""
-    monkeypatch.setattr("skill.alexa.envelopes.API_ENDPOINT", alexa_api.endpoint)
-    alexa_api.answer(TZ_PATH, ZONE)
-    return alexa_api
-
-
-@pytest.fixture
-def talk(client, fake) -> Conversation:
-    return Conversation(client, start=T0)
 
 
 def send(client: Any, body: dict[str, Any]) -> Said:
