@@ -227,6 +227,15 @@ def test_a_stretch_by_name_at_the_resume_offer_comes_first_then_her_place(talk: 
     talk.intent("AMAZON.NextIntent").says("Stretch 4 of 5: shoulder blade squeezes")
 
 
+def test_one_already_done_by_name_is_done_again_without_a_number_taken(talk: Conversation) -> None:
+    at(1)(talk)  # on child's pose, the second stretch; cat-cow done
+    said = talk.intent("ExerciseIntent", exercise="cat cow")
+    said.says("Okay, cat-cow again. After that, shoulder blade squeezes.", "Come onto your hands and knees")
+    assert "Stretch" not in said.speech  # "Stretch 1 of 5" and "Stretch 2 of 5" are both taken
+    assert said.state["current"] == "cat_cow" and said.state["done"] == ["cat_cow", "childs_pose"]
+    talk.intent("AMAZON.NextIntent").says("Stretch 3 of 5: shoulder blade squeezes")
+
+
 def test_the_last_stretch_left_by_name_has_nothing_after_it(talk: Conversation) -> None:
     at(3)(talk)  # on wall angels, the chest opener still to come
     said = talk.intent("ExerciseIntent", exercise="chest opener")

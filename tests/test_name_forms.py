@@ -45,6 +45,8 @@ FORMS: dict[str, dict[str, str]] = {
     "ask_rest_reprompt": {"next_name": IN_SENTENCE},
     "ask_do_it": {"name": IN_SENTENCE},
     "jump_then": {"name": IN_SENTENCE, "next_name": IN_SENTENCE},
+    "jump_again": {"name": IN_SENTENCE},
+    "jump_after": {"next_name": IN_SENTENCE},
     "ask_do_it_reprompt": {"name": IN_SENTENCE},
     "ask_carry_on": {"name": IN_SENTENCE},
     "ask_carry_on_reprompt": {"name": IN_SENTENCE},
@@ -155,6 +157,8 @@ def _states(version: str, order: tuple[str, ...], current: str) -> Iterator[Rout
                 yield replace(on, mode=mode, back=back, **extra)
         else:
             yield replace(on, mode=mode)
+    # Every stretch done and back on the first: a name asked for now is one done again.
+    yield replace(base, mode=Mode.ROUTINE, current=order[0], done=order)
 
 
 def _events(order: tuple[str, ...]) -> Iterator[Event]:

@@ -19,10 +19,14 @@ from skill.core.timeline import Silence
 WAIT_S = 60.0
 
 
-def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = (), moved: bool = False) -> Outcome:
+def guide(
+    ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = (), moved: bool = False, label: bool = True
+) -> Outcome:
     """Speak state.current in state.mode (ROUTINE or SINGLE), ending on that mode's question.
     `moved`: she came here with next or skip, so if the stretch before it is done in another
-    position, the reply starts with the line that moves her (routines.toml [moves])."""
+    position, the reply starts with the line that moves her (routines.toml [moves]).
+    `label`: a routine's stretch is introduced as "Stretch N of 5: ..." (the lead says it
+    otherwise)."""
     assert state.current is not None and state.mode in rt.STRETCHING
     if ctx.profile.check_in:
         return _check_in_first(ctx, state, lead)
@@ -31,8 +35,9 @@ def guide(ctx: Context, state: RoutineState, *, lead: tuple[str, ...] = (), move
     profile = ctx.profile
     parts: list[Part] = [*lead, *note]
     if state.mode is Mode.ROUTINE:
-        number = state.order.index(exercise.id) + 1
-        parts.append(ctx.say("stretch_intro", number=number, total=state.total, name=exercise.name))
+        if label:
+            number = state.order.index(exercise.id) + 1
+            parts.append(ctx.say("stretch_intro", number=number, total=state.total, name=exercise.name))
     else:
         parts.append(ctx.say("single_intro", name=exercise.in_sentence))
     if not state.tipped:

@@ -122,7 +122,10 @@ def do_exercise(ctx: Context, event: Event) -> Outcome:
 def _jump(ctx: Context, state: RoutineState, here: str) -> Outcome:
     """Another stretch of the routine, now. Mid-routine the one she was on counts as done, as
     with next; at the resume offer it was not started, so it comes back after. Either way the
-    stretches in between are not passed over in silence: `here` comes next in the order."""
+    stretches in between are not passed over in silence: `here` comes next in the order.
+    One she has already done is done again without its "Stretch N of 5": moving it renumbers
+    the ones before it, and she has heard their numbers."""
+    again = here in state.done
     mid_routine = state.base is Mode.ROUTINE
     if mid_routine:
         state = rt.bring_forward(rt.mark_done(state), here, after_current=True)
@@ -130,12 +133,17 @@ def _jump(ctx: Context, state: RoutineState, here: str) -> Outcome:
         state = rt.bring_forward(state, here, after_current=False)
     state = rt.at(state, Mode.ROUTINE, here)
     then = next((i for i in state.order[state.order.index(here) + 1 :] if i not in state.done), None)
-    lead = (
-        ()
-        if then is None
-        else (ctx.say("jump_then", name=ctx.in_sentence(here), next_name=ctx.in_sentence(then)),)
-    )
-    return guide(ctx, state, lead=lead, moved=mid_routine)
+    name = ctx.in_sentence(here)
+    if again:
+        lead = (
+            ctx.say("jump_again", name=name),
+            *([ctx.say("jump_after", next_name=ctx.in_sentence(then))] if then else []),
+        )
+    elif then is not None:
+        lead = (ctx.say("jump_then", name=name, next_name=ctx.in_sentence(then)),)
+    else:
+        lead = ()
+    return guide(ctx, state, lead=lead, moved=mid_routine, label=not again)
 
 
 _ADJUST = {  # setting, step, said when changed, said at the end of the scale
